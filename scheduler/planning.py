@@ -1,0 +1,119 @@
+"""Planning: a character's slots and content plan to DailySchedule and ScheduledPost rows."""
+
+import logging
+from dataclasses import dataclass
+from datetime import time, timedelta
+
+from django.db import IntegrityError, transaction
+
+from autopost.models import Character, DailySchedule, ScheduledPost
+from autopost.providers import get_planner
+from autopost.timeutil import local_to_utc
+
+logger = logging.getLogger(__name__)
+
+# Slot keys copied onto the ScheduledPost row when they are present.
+TEXT_FIELDS = (
+    "reel_type",
+    "reel_theme",
+    "location_key",
+    "location_name",
+    "mood",
+    "outfit",
+    "action",
+    "caption",
+    "prompt_hints",
+)
+
+
+@dataclass
+class PlanSummary:
+    schedules_created: int = 0
+    posts_created: int = 0
+    days_without_slots: int = 0
+
+
+def normalise_hashtags(tags):
+    return [tag if tag.startswith("#") else f"#{tag}" for tag in (tags or [])]
+
+
+def post_from_slot(schedule, character, slot):
+    """Build an unsaved ScheduledPost from one slot object of a day plan."""
+    slot_time = time.fromisoformat(slot["time"])
+    due_at, due_note = local_to_utc(schedule.schedule_date, slot_time, character.zone)
+    post = ScheduledPost(
+        schedule=schedule,
+        character=character,
+        scheduled_date=schedule.schedule_date,
+        scheduled_time=slot_time,
+        post_type=slot.get("type") or ScheduledPost.PostType.CAROUSEL,
+        content_type=slot.get("content_type") or ScheduledPost.ContentType.NEW,
+        hashtags=normalise_hashtags(slot.get("hashtags")),
+        due_at=due_at,
+        due_note=due_note,
+    )
+    for name in TEXT_FIELDS:
+        setattr(post, name, slot.get(name) or "")
+    return post
+
+
+def create_missing_posts(schedule, character):
+    """Create the posts of the schedule's slots that have no row yet; never touch existing rows."""
+    existing = set(schedule.posts.values_list("scheduled_time", flat=True))
+    new_posts = [
+        post_from_slot(schedule, character, slot)
+        for slot in schedule.scheduled_posts
+        if time.fromisoformat(slot["time"]) not in existing
+    ]
+    if new_posts:
+        ScheduledPost.objects.bulk_create(new_posts)
+        schedule.refresh_progress()
+    return len(new_posts)
+
+
+def plan_day(*, character, day, planner, summary):
+    """Plan one day for one character, idempotently."""
+    with transaction.atomic():
+        schedule = DailySchedule.objects.filter(character=character, schedule_date=day).first()
+        if schedule is None:
+            slot_times = character.slots_for(day)
+            if not slot_times:
+                summary.days_without_slots += 1
+                return
+            schedule = _create_schedule(character, day, planner.plan_day(character, day, slot_times))
+            if schedule is None:
+                return
+            summary.schedules_created += 1
+        summary.posts_created += create_missing_posts(schedule, character)
+
+
+def _create_schedule(character, day, plan):
+    try:
+        # A savepoint, so that losing a race with another planner leaves the
+        # outer transaction usable.
+        with transaction.atomic():
+            return DailySchedule.objects.create(
+                character=character,
+                schedule_date=day,
+                daily_theme=plan["daily_theme"],
+                mood=plan["mood"],
+                scheduled_posts=plan["posts"],
+                generated_by=plan["generated_by"],
+                generation_reasoning=plan["reasoning"],
+            )
+    except IntegrityError:
+        logger.info("day %s of %s was planned concurrently; keeping that plan", day, character.slug)
+        return None
+
+
+def plan_days(*, start, days, character=None, planner=None):
+    """Plan `days` days from `start` for every active character (or the one given)."""
+    planner = planner or get_planner()
+    characters = Character.objects.filter(active=True)
+    if character:
+        characters = characters.filter(slug=character)
+    summary = PlanSummary()
+    for each in characters:
+        for offset in range(days):
+            plan_day(character=each, day=start + timedelta(days=offset), planner=planner, summary=summary)
+    return summary

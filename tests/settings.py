@@ -1,0 +1,13 @@
+"""Test settings: the project's settings with a throwaway key and fast hashing."""
+
+import os
+import tempfile
+
+os.environ.setdefault("SECRET_KEY", "test-only-not-secret")
+
+from autopost.settings import *  # noqa: E402,F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+MEDIA_ROOT = tempfile.mkdtemp(prefix="autopost-test-media-")
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = False
+LANGUAGE_CODE = "fr"
