@@ -15,6 +15,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from autopost import clock, notifications
+from autopost.claims import kept_alive
 from autopost.models import ExecutorHeartbeat, ScheduledPost
 from autopost.pipeline import ClaimLost, claim_expiry, transition
 from autopost.providers import get_image_generator, get_publisher
@@ -60,7 +61,7 @@ class Claim:
             setattr(self.post, name, value)
 
     def renew(self):
-        self.save(claim_expires_at=claim_expiry(timezone.now()))
+        self.save(claim_expires_at=claim_expiry(clock.now()))
 
 
 def due_filter(now):
@@ -116,7 +117,7 @@ def claim_next(*, worker, now, character=None):
                 # The claim's expiry counts from this moment, not from the pass's
                 # start, so a claim taken late in a long pass is not born expired.
                 transition(
-                    post, next_status(post), actor=worker, claim=worker, now=timezone.now(), message=message
+                    post, next_status(post), actor=worker, claim=worker, now=clock.now(), message=message
                 )
             except ClaimLost:
                 continue
@@ -238,9 +239,10 @@ def run_step(post, *, worker, now):
     """Run the claimed post's step; return the outcome name for the pass summary."""
     step = Step.POSTING if post.status == Status.POSTING else Step.GENERATING
     try:
-        if step == Step.POSTING:
-            return publish(post, worker=worker, now=now)
-        return generate(post, worker=worker, now=now)
+        with kept_alive(post.pk, worker):
+            if step == Step.POSTING:
+                return publish(post, worker=worker, now=now)
+            return generate(post, worker=worker, now=now)
     except ClaimLost:
         logger.warning("post %s: claim lost during %s; row left as the new owner set it", post.pk, step)
         return "claim_lost"

@@ -131,6 +131,9 @@ LOGGING = {
 AUTOPOST_CATCHUP_HOURS = env.int("AUTOPOST_CATCHUP_HOURS", 18, minimum=1, maximum=168)
 AUTOPOST_LOOKAHEAD_MINUTES = env.int("AUTOPOST_LOOKAHEAD_MINUTES", 60, minimum=0, maximum=1440)
 AUTOPOST_CLAIM_SECONDS = env.int("AUTOPOST_CLAIM_SECONDS", 600, minimum=30, maximum=86400)
+# "database" reads the instant from PostgreSQL so that workers on several hosts
+# share one clock; "host" reads this machine's clock (tests freeze it).
+AUTOPOST_CLOCK = env.choice("AUTOPOST_CLOCK", "database", {"database", "host"})
 AUTOPOST_RETRY_BASE_SECONDS = env.int("AUTOPOST_RETRY_BASE_SECONDS", 120, minimum=1, maximum=86400)
 
 # Providers: the offline defaults need nothing outside this machine.

@@ -11,3 +11,6 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MEDIA_ROOT = tempfile.mkdtemp(prefix="autopost-test-media-")
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = False
 LANGUAGE_CODE = "fr"
+ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
+# Tests freeze the host clock with time-machine; the database clock has its own tests.
+AUTOPOST_CLOCK = "host"
