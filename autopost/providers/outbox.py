@@ -1,12 +1,16 @@
 """The offline publisher: writes each post's caption and images under media/outbox/."""
 
 import json
+import logging
 import os
+import tempfile
 from pathlib import Path
 
 from django.conf import settings
 
 from autopost.providers.base import Publisher, PublishResult
+
+logger = logging.getLogger(__name__)
 
 
 def outbox_folder(post):
@@ -18,8 +22,19 @@ def outbox_folder(post):
     )
 
 
+def duplicates_log():
+    return Path(settings.MEDIA_ROOT) / "outbox" / "duplicates.log"
+
+
 class OutboxPublisher(Publisher):
-    """Publish by writing files. post.json is written last, by rename, so it marks a publish."""
+    """Publish by creating post.json; its creation is the publication.
+
+    The file is hard-linked into place from a complete temporary file, which is
+    atomic and fails if post.json exists, so a post is published at most once
+    even across killed processes. A publish call that finds it already there
+    would be a second post on a real service: it is logged and appended to
+    outbox/duplicates.log, which the reliability tests read.
+    """
 
     def publish(self, post, *, claim):
         folder = outbox_folder(post)
@@ -31,10 +46,18 @@ class OutboxPublisher(Publisher):
             "slot": f"{post.scheduled_date.isoformat()} {post.scheduled_time:%H:%M}",
             "images": post.image_urls,
             "caption": post.full_caption,
+            "published_by": claim.worker,
         }
-        partial = folder / "post.json.partial"
-        partial.write_text(json.dumps(record, ensure_ascii=False, indent=2), encoding="utf-8")
-        os.replace(partial, folder / "post.json")
+        with tempfile.NamedTemporaryFile("w", dir=folder, suffix=".partial", delete=False) as partial:
+            json.dump(record, partial, ensure_ascii=False, indent=2)
+        try:
+            os.link(partial.name, folder / "post.json")
+        except FileExistsError:
+            logger.error("post %s: published a second time by %s", post.pk, claim.worker)
+            with duplicates_log().open("a", encoding="utf-8") as log:
+                log.write(f"{post.pk}\t{claim.worker}\n")
+        finally:
+            os.unlink(partial.name)
         return self._result(post)
 
     def reconcile(self, post, *, claim):
