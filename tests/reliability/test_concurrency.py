@@ -18,6 +18,8 @@ def test_4_workers_400_posts_published_once(start_executor, order):
     workers = [start_executor("--worker", f"w{n}") for n in range(4)]
     outputs = [worker.communicate(timeout=240) for worker in workers]
 
+    posted = ScheduledPost.objects.filter(status=Status.POSTED).count()
+    print(f"order={order} workers=4 posts=400 posted={posted} duplicates={len(duplicate_publishes())}")
     assert [worker.returncode for worker in workers] == [0, 0, 0, 0], outputs
     assert ScheduledPost.objects.filter(status=Status.POSTED).count() == 400
     assert publications(posts) == 400

@@ -38,7 +38,14 @@ def test_30_kills_over_60_posts_then_clean_pass(start_executor):
     clean = start_executor(**{"RELIABILITY_CLAIM_SECONDS": CLAIM_SECONDS})
     output, errors = clean.communicate(timeout=120)
 
+    lost = (
+        ScheduledPost.objects.exclude(status=Status.POSTED)
+        .exclude(status=Status.FAILED, error_message__gt="")
+        .count()
+    )
+    print(f"kills={kills} posts=60 duplicates={len(duplicate_publishes())} lost={lost}")
     assert clean.returncode == 0, errors
+    assert lost == 0
     assert kills >= 10, "too few kills landed while a worker ran"
     assert taken_over > 0, "no killed worker's claim was taken over"
     statuses = set(ScheduledPost.objects.values_list("status", flat=True))
