@@ -108,6 +108,13 @@ class ScheduledPostAdmin(admin.ModelAdmin):
     actions = ["retry_posts", "regenerate_posts", "publish_posts_now", "cancel_posts", "reschedule_posts"]
     formfield_overrides = {TextField: {"widget": Textarea(attrs={"rows": 3, "cols": 80})}}
 
+    def lookup_allowed(self, lookup, value, request=None):
+        # Django's check rejects the lookup that its own RelatedFieldListFilter
+        # builds for a foreign key to a non-primary key (character -> slug).
+        if lookup == "character__slug__exact":
+            return True
+        return super().lookup_allowed(lookup, value, request)
+
     def get_actions(self, request):
         # Deleting would drop a post's history; cancelling keeps it.
         actions_ = super().get_actions(request)
@@ -219,10 +226,6 @@ class ScheduledPostAdmin(admin.ModelAdmin):
             transition(obj, new_status, actor=actor, message=gettext("changed in the admin"))
         elif forced:
             force_transition(obj, forced, actor=actor, reason=form.cleaned_data["force_reason"])
-
-    def save_related(self, request, form, formsets, change):
-        # The history inline is read-only and the post has no many-to-many fields.
-        return None
 
     def log_change(self, request, obj, message):
         if getattr(request, "autopost_save_failed", False):

@@ -83,6 +83,20 @@ class DailyScheduleAdmin(admin.ModelAdmin):
         "updated_at",
     ]
 
+    def lookup_allowed(self, lookup, value, request=None):
+        # Django's check rejects the lookup that its own RelatedFieldListFilter
+        # builds for a foreign key to a non-primary key (character -> slug).
+        if lookup == "character__slug__exact":
+            return True
+        return super().lookup_allowed(lookup, value, request)
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.resolver_match and request.resolver_match.url_name.endswith("_changelist"):
+            # The list shows none of the day's plan, which can be large.
+            queryset = queryset.defer("scheduled_posts", "generation_reasoning")
+        return queryset
+
     def has_add_permission(self, request):
         # Days come from planning (plan_days), which also creates their posts.
         return False
