@@ -318,7 +318,7 @@ def test_index_shows_attention_heartbeat_and_queue_links(admin_client, mila):
 
     html = admin_client.get(reverse("admin:index")).content.decode()
 
-    assert "1 en échec, 1 manquée, 0 bloquée" in html
+    assert "en échec : 1, manquées : 1, bloquées : 0" in html
     assert "host:1:abc" in html
     assert reverse("admin:django_q_schedule_changelist") in html
     assert reverse("admin:django_q_failure_changelist") in html

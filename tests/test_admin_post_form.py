@@ -4,7 +4,7 @@ import pytest
 import time_machine
 
 from autopost.models import PostTransition, ScheduledPost
-from tests.admin_helpers import change_url, form_fields, messages_of, submit_change_form
+from tests.admin_helpers import change_url, form_fields, submit_change_form
 from tests.factories import ScheduledPostFactory
 
 Status = ScheduledPost.Status
