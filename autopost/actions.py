@@ -38,6 +38,10 @@ class ActionResult:
     message: str
 
 
+def _changed_meanwhile(post):
+    return ActionResult(post, False, _("the post changed while this ran; reload the list and try again"))
+
+
 def _status_label(status):
     return str(Status(status).label)
 
@@ -84,8 +88,10 @@ def retry(post, *, actor, now=None, dry_run=False):
 
     try:
         transition(post, target, actor=actor, now=now, message=message, **fields)
-    except (InvalidTransition, ClaimLost) as error:
+    except InvalidTransition as error:
         return ActionResult(post, False, str(error))
+    except ClaimLost:
+        return _changed_meanwhile(post)
     return ActionResult(post, True, message)
 
 
@@ -116,8 +122,10 @@ def regenerate(post, *, actor, now=None, dry_run=False):
 
     try:
         transition(post, Status.SCHEDULED, actor=actor, now=now, message=message, **fields)
-    except (InvalidTransition, ClaimLost) as error:
+    except InvalidTransition as error:
         return ActionResult(post, False, str(error))
+    except ClaimLost:
+        return _changed_meanwhile(post)
     return ActionResult(post, True, message)
 
 
@@ -149,8 +157,8 @@ def publish_now(post, *, actor, now=None, dry_run=False):
         record_change(
             post, actor=actor, now=now, message=message, due_at=now, next_attempt_at=None, note=message
         )
-    except ClaimLost as error:
-        return ActionResult(post, False, str(error))
+    except ClaimLost:
+        return _changed_meanwhile(post)
     return ActionResult(post, True, message)
 
 
@@ -168,8 +176,8 @@ def cancel(post, *, actor, now=None, dry_run=False):
 
     try:
         transition(post, Status.CANCELLED, actor=actor, now=now, message=message)
-    except ClaimLost as error:
-        return ActionResult(post, False, str(error))
+    except ClaimLost:
+        return _changed_meanwhile(post)
     return ActionResult(post, True, message)
 
 
@@ -213,8 +221,10 @@ def reschedule(post, *, actor, day, slot, now=None, dry_run=False, taken=None):
                 now=now,
                 message=message,
             )
-    except (InvalidTransition, ClaimLost) as error:
+    except InvalidTransition as error:
         return ActionResult(post, False, str(error))
+    except ClaimLost:
+        return _changed_meanwhile(post)
     return ActionResult(post, True, message)
 
 

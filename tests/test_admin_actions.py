@@ -4,6 +4,7 @@ import pytest
 import time_machine
 from django.test import Client
 
+from autopost import actions
 from autopost.models import DailySchedule, PostTransition, ScheduledPost
 from tests.admin_helpers import confirm_action, messages_of, post_action
 from tests.factories import ScheduledPostFactory
@@ -263,3 +264,14 @@ def test_action_refused_to_non_staff(client, django_user_model, mila):
     assert "/login/" in response["Location"]
     post.refresh_from_db()
     assert post.status == Status.FAILED
+
+
+def test_action_skips_post_changed_meanwhile(mila):
+    post = make(mila, 9, Status.FAILED)
+    ScheduledPost.objects.filter(pk=post.pk).update(status=Status.CANCELLED)
+
+    result = actions.retry(post, actor="admin:admin")
+
+    assert not result.applied
+    assert "reload" in result.message or "rechargez" in result.message
+    assert not PostTransition.objects.exists()

@@ -1,7 +1,9 @@
+import logging
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import time_machine
+from django.contrib.admin.models import LogEntry
 from django.urls import reverse
 
 from autopost.models import Character, DailySchedule, ExecutorHeartbeat, ScheduledPost
@@ -375,3 +377,23 @@ def test_character_model_unchanged_by_list_view(admin_client, mila):
 
     assert Character.objects.get(pk=mila.pk).updated_at == before
     assert date(2026, 12, 24)
+
+
+def test_character_slug_read_only_on_change(admin_client, mila):
+    response = submit_change_form(admin_client, character_url(mila), "character_form", slug="renamed")
+
+    mila.refresh_from_db()
+    assert response.status_code == 302
+    assert mila.slug == "mila"
+
+
+def test_new_token_not_in_logs_or_history(admin_client, mila, caplog):
+    caplog.set_level(logging.DEBUG)
+
+    submit_change_form(admin_client, character_url(mila), "character_form", new_access_token=TOKEN)
+
+    mila.refresh_from_db()
+    assert mila.access_token == TOKEN
+    assert TOKEN not in caplog.text
+    assert all(TOKEN not in entry.change_message for entry in LogEntry.objects.all())
+    assert LogEntry.objects.filter(object_id=str(mila.pk)).exists()

@@ -30,6 +30,7 @@ def slots_field(day_type):
     return forms.CharField(
         label=DAY_TYPE_LABELS[day_type],
         required=False,
+        widget=forms.TextInput(attrs={"size": 50}),
         help_text=_("Local times as HH:MM, in order, separated by commas (08:00, 12:30, 19:00)."),
     )
 
@@ -40,15 +41,15 @@ class CharacterForm(forms.ModelForm):
     slots_saturday = slots_field("saturday")
     slots_sunday = slots_field("sunday")
     new_access_token = forms.CharField(
-        label=_("new access token"),
+        label=_("New access token"),
         required=False,
         strip=True,
         widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
         help_text=_("Leave empty to keep the stored token. The stored token is never shown."),
     )
-    remove_access_token = forms.BooleanField(label=_("remove the stored token"), required=False)
+    remove_access_token = forms.BooleanField(label=_("Remove the stored token"), required=False)
     content_library = IndentedJSONField(
-        label=_("content library"),
+        label=_("Content library"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 20, "cols": 90, "style": "font-family:monospace"}),
     )
@@ -73,6 +74,10 @@ class CharacterForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         slots = self.instance.slots or {}
+        if "timezone" in self.fields:
+            self.fields["timezone"].help_text = _(
+                "IANA name such as Europe/Paris. Posts already planned keep their due instant."
+            )
         for day_type in DAY_TYPES:
             self.fields[f"slots_{day_type}"].initial = ", ".join(slots.get(day_type, []))
 
@@ -154,6 +159,12 @@ class CharacterAdmin(admin.ModelAdmin):
         (_("Content library"), {"fields": ["content_library"]}),
         (_("Dates"), {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
     ]
+
+    def get_readonly_fields(self, request, obj=None):
+        # Posts and days refer to the character by its slug.
+        if obj is not None:
+            return [*self.readonly_fields, "slug"]
+        return self.readonly_fields
 
     @admin.display(description=_("stored token"))
     def masked_token(self, obj):

@@ -4,6 +4,8 @@ The first POST (from the changelist) renders the confirmation page with what
 will happen to each selected post; its form posts back with step=apply.
 """
 
+import logging
+
 from django.contrib import messages
 from django.contrib.admin import helpers
 from django.template.response import TemplateResponse
@@ -13,6 +15,8 @@ from django.utils.translation import ngettext
 
 from autopost import actions
 from autopost.admin.post_forms import RescheduleForm
+
+logger = logging.getLogger(__name__)
 
 CONFIRMATION_TEMPLATE = "admin/autopost/scheduledpost/action_confirmation.html"
 
@@ -88,6 +92,13 @@ def _report(modeladmin, request, title, results):
         "%(title)s: %(applied)d posts changed, %(skipped)d skipped.",
         len(applied),
     ) % {"title": title, "applied": len(applied), "skipped": len(skipped)}
+    logger.info(
+        "admin action %s by %s: %d applied, %d skipped",
+        request.POST.get("action"),
+        actor_name(request),
+        len(applied),
+        len(skipped),
+    )
     modeladmin.message_user(request, summary, messages.SUCCESS if applied else messages.WARNING)
     for result in skipped:
         modeladmin.message_user(

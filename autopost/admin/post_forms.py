@@ -53,17 +53,17 @@ def forceable_targets(post):
 class ScheduledPostForm(forms.ModelForm):
     loaded_status = forms.CharField(widget=forms.HiddenInput, required=False)
     new_status = forms.ChoiceField(
-        label=_("change status to"),
+        label=_("Change status to"),
         required=False,
         help_text=_("Only the changes the pipeline allows from the current status are offered."),
     )
     forced_status = forms.ChoiceField(
-        label=_("force status to"),
+        label=_("Force status to"),
         required=False,
         help_text=_("A change outside the pipeline's rules, for repairing a post. Needs a reason."),
     )
     force_reason = forms.CharField(
-        label=_("reason for forcing"),
+        label=_("Reason for forcing"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2, "cols": 60}),
     )
@@ -120,9 +120,9 @@ class ScheduledPostForm(forms.ModelForm):
 
 
 class RescheduleForm(forms.Form):
-    day = forms.DateField(label=_("new date"), widget=forms.DateInput(attrs={"type": "date"}))
+    day = forms.DateField(label=_("New date"), widget=forms.DateInput(attrs={"type": "date"}))
     slot = forms.TimeField(
-        label=_("new local time"),
+        label=_("New local time"),
         widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
         help_text=_("Wall-clock time in each post's character time zone."),
     )

@@ -31,9 +31,6 @@ PIPELINE_FIELDS = [
     "claimed_by",
     "claim_expires_at",
     "next_attempt_at",
-    "retries",
-    "error_step",
-    "error_message",
     "publish_outcome_unknown",
     "ig_container_id",
     "ig_item_container_ids",
@@ -46,7 +43,15 @@ PIPELINE_FIELDS = [
     "updated_at",
 ]
 PUBLICATION_FIELDS = ["instagram_post_id", "permalink"]
-HEADER_FIELDS = ["character", "scheduled_date", "scheduled_time", "status_badge"]
+HEADER_FIELDS = [
+    "character",
+    "scheduled_date",
+    "scheduled_time",
+    "status_badge",
+    "retries",
+    "error_step",
+    "error_message",
+]
 
 
 class PostTransitionInline(admin.TabularInline):
@@ -78,7 +83,6 @@ class PostTransitionInline(admin.TabularInline):
 class ScheduledPostAdmin(admin.ModelAdmin):
     form = ScheduledPostForm
     list_display = [
-        "__str__",
         "character_name",
         "scheduled_date",
         "local_time",
@@ -88,7 +92,7 @@ class ScheduledPostAdmin(admin.ModelAdmin):
         "thumbnail",
         "permalink",
     ]
-    list_display_links = ["__str__"]
+    list_display_links = ["scheduled_date", "local_time"]
     list_filter = [
         NeedsAttentionFilter,
         "status",
@@ -131,7 +135,10 @@ class ScheduledPostAdmin(admin.ModelAdmin):
     def get_fieldsets(self, request, obj=None):
         return [
             (None, {"fields": HEADER_FIELDS}),
-            (_("Status"), {"fields": ["loaded_status", "new_status", "forced_status", "force_reason"]}),
+            (
+                _("Change status"),
+                {"fields": ["loaded_status", "new_status", "forced_status", "force_reason"]},
+            ),
             (_("Content"), {"fields": CONTENT_FIELDS}),
             (_("Images"), {"fields": ["images"]}),
             (_("Publication"), {"fields": PUBLICATION_FIELDS}),
@@ -167,7 +174,9 @@ class ScheduledPostAdmin(admin.ModelAdmin):
         if not obj.error_message:
             return ""
         return format_html(
-            '<span title="{}">{}</span>', obj.error_message, Truncator(obj.error_message).chars(60)
+            '<span title="{}" style="white-space:nowrap">{}</span>',
+            obj.error_message,
+            Truncator(obj.error_message).chars(40),
         )
 
     @admin.display(description=_("image"))

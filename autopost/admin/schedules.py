@@ -3,6 +3,8 @@
 import json
 
 from django.contrib import admin
+from django.db.models import TextField
+from django.forms import Textarea
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -57,6 +59,7 @@ class DailyScheduleAdmin(admin.ModelAdmin):
     search_fields = ["daily_theme", "mood", "character__name"]
     date_hierarchy = "schedule_date"
     show_full_result_count = False
+    formfield_overrides = {TextField: {"widget": Textarea(attrs={"rows": 2, "cols": 80})}}
     inlines = [ScheduledPostInline]
     fields = [
         "character",

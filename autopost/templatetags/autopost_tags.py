@@ -33,7 +33,7 @@ STATUS_STYLES = {
     Status.POSTING: BadgeStyle("violet", "#ede9fe", "#5b21b6", "↑"),
     Status.POSTED: BadgeStyle("emerald", "#d1fae5", "#065f46", "✓"),
     Status.FAILED: BadgeStyle("rose", "#ffe4e6", "#9f1239", "✕"),
-    Status.MISSED: BadgeStyle("gray", "#f3f4f6", "#1f2937", "⌛"),
+    Status.MISSED: BadgeStyle("gray", "#f3f4f6", "#1f2937", "◌"),
     Status.CANCELLED: BadgeStyle("gray", "#f3f4f6", "#1f2937", "⊘"),
 }
 
