@@ -2,8 +2,8 @@
 
 Each returns an ActionResult saying whether it applied and, when it did not, why,
 so callers can list skipped posts with the reason instead of changing them silently.
-With `dry_run=True` nothing is written and the result says what would happen,
-which is what the admin's confirmation pages list.
+With `dry_run=True` nothing is written and the result describes what would
+happen. The admin's confirmation pages list these results.
 """
 
 from dataclasses import dataclass
@@ -132,8 +132,8 @@ def regenerate(post, *, actor, now=None, dry_run=False):
 def publish_now(post, *, actor, now=None, dry_run=False):
     """Make a post with images due now, so the next executor pass publishes it.
 
-    Only the due instant moves; the planned date and local time stay as the
-    record of the plan, and the note says when it was moved.
+    Only the due instant moves. The planned date and local time stay as the
+    record of the plan, and the note records the change.
     """
     now = now or timezone.now()
     if post.status != Status.IMAGES_READY:
@@ -187,9 +187,10 @@ RESCHEDULABLE = (Status.SCHEDULED, Status.IMAGES_READY, Status.FAILED, Status.MI
 def reschedule(post, *, actor, day, slot, now=None, dry_run=False, taken=None):
     """Move a post to another date and local time in its character's zone.
 
-    `taken` is a set of (character slug, date, time) already given out in the
-    same batch; it is updated, so two selected posts never get the same slot.
-    A failed or missed post comes back like a retry (images_ready or scheduled).
+    `taken` is the set of (character slug, date, time) already given out in
+    the same batch. This function adds to it, so two selected posts never get
+    the same slot. A failed or missed post comes back like a retry, to
+    images_ready or scheduled.
     """
     now = now or timezone.now()
     taken = set() if taken is None else taken

@@ -82,8 +82,8 @@ def force_transition(post, to_status, *, actor, reason, now=None, **fields):
     """Move a post to any status outside the allowed transitions, for staff repairing a row.
 
     A reason is required and goes into the history. Claimed statuses stay out
-    of reach because only a worker that holds a claim may put a post there; a
-    post forced into `generating` without an owner would never be picked up.
+    of reach because only a worker with a claim may put a post there. A post
+    forced into `generating` without an owner would never be picked up.
     """
     reason = (reason or "").strip()
     if not reason:

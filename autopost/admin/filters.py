@@ -12,8 +12,8 @@ from autopost.selectors import needs_attention_q
 class ScheduledDateFilter(admin.SimpleListFilter):
     """Today, tomorrow and this week, by the post's local date.
 
-    "Today" is the date in the site's time zone (TIME_ZONE), which is the zone
-    of every demo character; a character in a far zone can be a day ahead.
+    "Today" is the date in the site's time zone (TIME_ZONE). That is the zone
+    of every demo character, but a character in a far zone can be a day ahead.
     """
 
     title = _("date")
