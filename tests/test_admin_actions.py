@@ -3,6 +3,7 @@ from datetime import UTC, date, datetime, time, timedelta
 import pytest
 import time_machine
 from django.test import Client
+from django.urls import reverse
 
 from autopost import actions
 from autopost.models import DailySchedule, PostTransition, ScheduledPost
@@ -275,3 +276,42 @@ def test_action_skips_post_changed_meanwhile(mila):
     assert not result.applied
     assert "reload" in result.message or "rechargez" in result.message
     assert not PostTransition.objects.exists()
+
+
+def test_select_across_applies_to_filtered_posts(admin_client, mila):
+    failed = [make(mila, hour, Status.FAILED) for hour in (9, 10, 11)]
+    scheduled = make(mila, 12, Status.SCHEDULED)
+    url = reverse("admin:autopost_scheduledpost_changelist") + "?status__exact=failed"
+
+    preview = admin_client.post(
+        url,
+        {
+            "action": "cancel_posts",
+            "select_across": "1",
+            "index": "0",
+            "_selected_action": [str(failed[0].pk)],
+        },
+    )
+    ids = [str(post.pk) for post in failed]
+    response = admin_client.post(
+        url, {"action": "cancel_posts", "_selected_action": ids, "index": "0", "step": "apply"}
+    )
+
+    assert preview.content.decode().count('data-applies="yes"') == 3
+    assert response.status_code == 302
+    assert ScheduledPost.objects.filter(status=Status.CANCELLED).count() == 3
+    scheduled.refresh_from_db()
+    assert scheduled.status == Status.SCHEDULED
+
+
+def test_action_without_selection_changes_nothing(admin_client, mila):
+    post = make(mila, 9, Status.FAILED)
+
+    response = admin_client.post(
+        reverse("admin:autopost_scheduledpost_changelist"),
+        {"action": "retry_posts", "index": "0", "step": "apply"},
+    )
+
+    assert response.status_code == 302
+    post.refresh_from_db()
+    assert post.status == Status.FAILED

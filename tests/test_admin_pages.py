@@ -398,3 +398,23 @@ def test_new_token_not_in_logs_or_history(admin_client, mila, caplog):
     assert TOKEN not in caplog.text
     assert all(TOKEN not in entry.change_message for entry in LogEntry.objects.all())
     assert LogEntry.objects.filter(object_id=str(mila.pk)).exists()
+
+
+def test_day_theme_edit_saves(admin_client, mila):
+    post = ScheduledPostFactory(character=mila, at=NOW)
+    url = reverse("admin:autopost_dailyschedule_change", args=[post.schedule_id])
+
+    response = submit_change_form(admin_client, url, "dailyschedule_form", daily_theme="Marché de Noël")
+
+    assert response.status_code == 302
+    assert DailySchedule.objects.get(pk=post.schedule_id).daily_theme == "Marché de Noël"
+
+
+def test_index_query_count(admin_client, mila, django_assert_num_queries):
+    ScheduledPostFactory(character=mila, at=NOW, status=Status.FAILED)
+    ExecutorHeartbeat.objects.create(worker="host:1:abc", pass_started_at=NOW)
+    admin_client.get(reverse("admin:index"))
+
+    # Session, user, attention counts, heartbeats, recent admin actions.
+    with django_assert_num_queries(5):
+        admin_client.get(reverse("admin:index"))

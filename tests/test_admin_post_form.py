@@ -232,3 +232,25 @@ def test_add_and_delete_not_offered(admin_client, mila):
     assert add.status_code == 403
     assert delete.status_code == 403
     assert ScheduledPost.objects.filter(pk=post.pk).exists()
+
+
+@pytest.mark.parametrize("status", list(Status))
+def test_change_page_renders_for_status(admin_client, mila, status):
+    post = ScheduledPostFactory(character=mila, status=status, error_message="boom", error_step="posting")
+
+    response = admin_client.get(change_url(post))
+
+    assert response.status_code == 200
+    assert f'data-status="{status}"' in response.content.decode()
+
+
+def test_posted_caption_post_ignored(admin_client, mila):
+    post = ScheduledPostFactory(character=mila, status=Status.POSTED, caption="Déjà publié")
+    data = form_fields(admin_client.get(change_url(post)), FORM)
+    data.update(caption=["Autre légende"], _save=["Save"])
+
+    admin_client.post(change_url(post), data)
+
+    post.refresh_from_db()
+    assert post.caption == "Déjà publié"
+    assert not PostTransition.objects.exists()
