@@ -4,6 +4,7 @@ import pytest
 import time_machine
 
 from autopost.models import PostTransition, ScheduledPost
+from autopost.pipeline import ClaimLost
 from tests.admin_helpers import change_url, form_fields, submit_change_form
 from tests.factories import ScheduledPostFactory
 
@@ -254,3 +255,22 @@ def test_posted_caption_post_ignored(admin_client, mila):
     post.refresh_from_db()
     assert post.caption == "Déjà publié"
     assert not PostTransition.objects.exists()
+
+
+def test_status_race_rolls_back_content(english, mila, monkeypatch):
+    post = ScheduledPostFactory(character=mila, status=Status.IMAGES_READY, caption="Avant")
+
+    def lose_race(*args, **kwargs):
+        # Another worker changes the row between the form's check and the write.
+        raise ClaimLost("post changed")
+
+    monkeypatch.setattr("autopost.admin.posts.transition", lose_race)
+    response = submit_change_form(english, change_url(post), FORM, caption="Après", new_status="cancelled")
+
+    assert response.status_code == 302
+    post.refresh_from_db()
+    assert post.caption == "Avant"
+    assert post.status == Status.IMAGES_READY
+    assert not PostTransition.objects.exists()
+    page = english.get(response["Location"])
+    assert '<li class="error">Post changed</li>' in page.content.decode()

@@ -25,12 +25,12 @@ def actor_name(request):
     return f"admin:{request.user.get_username()}"
 
 
-def run_action(modeladmin, request, queryset, *, function, title, **options):
+def run_action(modeladmin, request, queryset, *, function, title):
     """Show what `function` would do to each post, or do it when the page is confirmed."""
     posts = list(queryset.select_related("character").order_by("due_at", "id"))
     now = timezone.now()
     applying = request.POST.get("step") == "apply"
-    results = _run(posts, function, actor=actor_name(request), now=now, dry_run=not applying, **options)
+    results = _run(posts, function, actor=actor_name(request), now=now, dry_run=not applying)
     if applying:
         _report(modeladmin, request, title, results)
         return None

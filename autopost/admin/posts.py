@@ -1,6 +1,7 @@
 """Admin of scheduled posts: the list people work from, the detail page and the actions."""
 
 from django.contrib import admin, messages
+from django.db import transaction
 from django.db.models import TextField
 from django.forms import Textarea
 from django.http import HttpResponseRedirect
@@ -217,6 +218,9 @@ class ScheduledPostAdmin(admin.ModelAdmin):
             self._save_content(obj, form, actor)
             self._save_status(obj, form, actor)
         except (InvalidTransition, ClaimLost) as error:
+            # The admin runs the whole save in one transaction: roll the content
+            # edit back too, so a refused status change leaves nothing half-written.
+            transaction.set_rollback(True)
             request.autopost_save_failed = True
             self.message_user(request, str(error), messages.ERROR)
 
