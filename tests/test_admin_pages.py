@@ -105,6 +105,24 @@ def test_post_list_filters_answer(admin_client, mila, query):
     assert response.status_code in (200, 302)
 
 
+@pytest.mark.parametrize(
+    "url",
+    [
+        DAYS + "?status__exact=nonsense",
+        DAYS + "?schedule_date__gte=abc",
+        DAYS + "?character__slug__exact=nobody",
+        CHARACTERS + "?active__exact=maybe",
+        CHARACTERS + "?timezone=Mars/Olympus",
+    ],
+)
+def test_other_lists_answer_bad_queries(admin_client, mila, url):
+    ScheduledPostFactory(character=mila, at=NOW)
+
+    response = admin_client.get(url)
+
+    assert response.status_code in (200, 302)
+
+
 def test_needs_attention_filter(admin_client, mila):
     failed = ScheduledPostFactory(character=mila, at=NOW, status=Status.FAILED)
     missed = ScheduledPostFactory(character=mila, at=NOW - timedelta(days=2), status=Status.MISSED)
