@@ -30,7 +30,7 @@ def make(character, hour, status, **fields):
     )
 
 
-def test_retry_preview_lists_each_post_and_changes_nothing(admin_client, mila):
+def test_retry_preview_changes_nothing(admin_client, mila):
     failed = make(mila, 9, Status.FAILED, image_urls=IMAGES, error_step="posting", retry_count=3)
     posted = make(mila, 10, Status.POSTED)
 
@@ -47,7 +47,7 @@ def test_retry_preview_lists_each_post_and_changes_nothing(admin_client, mila):
     assert PostTransition.objects.count() == 0
 
 
-def test_retry_applies_to_failed_and_missed_skips_posted(admin_client, mila):
+def test_retry_mixed_selection(admin_client, mila):
     failed = make(mila, 9, Status.FAILED, image_urls=IMAGES, error_step="posting", retry_count=3)
     missed = make(mila, 10, Status.MISSED)
     posted = make(mila, 11, Status.POSTED)
@@ -71,7 +71,7 @@ def test_retry_applies_to_failed_and_missed_skips_posted(admin_client, mila):
     assert any(str(posted) in note for note in notes)
 
 
-def test_retry_of_unknown_publish_says_instagram_is_checked(admin_client, mila):
+def test_retry_unknown_publish_checks_instagram(admin_client, mila):
     post = make(mila, 9, Status.FAILED, image_urls=IMAGES, error_step="posting", publish_outcome_unknown=True)
 
     with time_machine.travel(NOW, tick=False):
@@ -102,7 +102,7 @@ def test_regenerate_keeps_old_images_in_history(admin_client, mila):
     assert len(messages_of(response)) == 3
 
 
-def test_publish_now_moves_due_instant_of_ready_posts(admin_client, mila, elena):
+def test_publish_now_mixed_selection(admin_client, mila, elena):
     ready = make(mila, 15, Status.IMAGES_READY, image_urls=IMAGES)
     scheduled = make(mila, 16, Status.SCHEDULED)
     elena.publishing_paused = True
@@ -166,7 +166,7 @@ def test_reschedule_invalid_date_shows_error(admin_client, mila):
     assert post.scheduled_date == date(2026, 12, 24)
 
 
-def test_reschedule_moves_some_and_skips_others(admin_client, mila):
+def test_reschedule_mixed_selection(admin_client, mila):
     scheduled = make(mila, 9, Status.SCHEDULED)
     missed = make(mila, 7, Status.MISSED, days=-2)
     twin = make(mila, 10, Status.SCHEDULED)
@@ -207,7 +207,7 @@ def test_reschedule_missed_post_comes_back(admin_client, mila):
     ]
 
 
-def test_reschedule_in_past_is_skipped_in_character_zone(admin_client, mila):
+def test_reschedule_past_time_skipped(admin_client, mila):
     post = make(mila, 9, Status.SCHEDULED)
     admin_client.cookies["django_language"] = "en"
 
@@ -232,7 +232,7 @@ def test_reschedule_into_spring_gap_is_skipped(admin_client, mila):
 
 
 @time_machine.travel(datetime(2026, 10, 20, 8, 0, tzinfo=UTC), tick=False)
-def test_reschedule_on_fall_back_night_takes_first(admin_client, mila):
+def test_reschedule_fall_back_takes_first(admin_client, mila):
     post = ScheduledPostFactory(character=mila, at=datetime(2026, 10, 21, 9, 0, tzinfo=UTC))
 
     confirm_action(admin_client, "reschedule_posts", [post], day="2026-10-25", slot="02:30")
@@ -278,7 +278,7 @@ def test_action_skips_post_changed_meanwhile(mila):
     assert not PostTransition.objects.exists()
 
 
-def test_select_across_applies_to_filtered_posts(admin_client, mila):
+def test_select_across_filtered_posts(admin_client, mila):
     failed = [make(mila, hour, Status.FAILED) for hour in (9, 10, 11)]
     scheduled = make(mila, 12, Status.SCHEDULED)
     url = reverse("admin:autopost_scheduledpost_changelist") + "?status__exact=failed"

@@ -25,7 +25,8 @@ class BadgeStyle:
 
 
 # One colour and icon per status; the admin and the calendar both read this map.
-# Hex values are Tailwind CSS v3's default palette (100 and 800 shades).
+# Hex values are the 100 and 800 shades of Tailwind CSS v3's default palette
+# (https://v3.tailwindcss.com/docs/colors).
 STATUS_STYLES = {
     Status.SCHEDULED: BadgeStyle("slate", "#f1f5f9", "#1e293b", "◷"),
     Status.GENERATING: BadgeStyle("amber", "#fef3c7", "#92400e", "⟳"),
