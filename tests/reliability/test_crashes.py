@@ -14,6 +14,16 @@ Status = ScheduledPost.Status
 CLAIM_SECONDS = 1
 
 
+def wait_for_first_claim(worker, name, timeout=30):
+    """Return True once `name` has claimed a post, False if the worker ended first."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and worker.poll() is None:
+        if PostTransition.objects.filter(actor=name).exists():
+            return True
+        time.sleep(0.02)
+    return False
+
+
 @pytest.mark.django_db(transaction=True)
 def test_30_kills_over_60_posts_then_clean_pass(start_executor):
     posts = make_due_posts(60, now=timezone.now(), status=Status.SCHEDULED)
@@ -21,11 +31,14 @@ def test_30_kills_over_60_posts_then_clean_pass(start_executor):
     slow = {"RELIABILITY_MAX_DELAY": 0.1, "RELIABILITY_CLAIM_SECONDS": CLAIM_SECONDS}
 
     kills = 0
-    for _ in range(30):
-        worker = start_executor("--max-posts", 10, **slow)
-        # Django starts in about half a second here; kills land before, during and
-        # after claims, generation and publishing.
-        time.sleep(rng.uniform(0.3, 1.5))
+    for attempt in range(30):
+        name = f"killed{attempt}"
+        worker = start_executor("--max-posts", 10, "--worker", name, **slow)
+        # Wait until the worker has claimed a post, however slowly Django starts on a
+        # loaded machine, then kill it a random moment later: inside generation,
+        # publishing, or the writes between them.
+        if wait_for_first_claim(worker, name):
+            time.sleep(rng.uniform(0, 0.3))
         if worker.poll() is None:
             worker.kill()
             kills += 1
