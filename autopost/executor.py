@@ -18,7 +18,7 @@ from autopost import clock, notifications
 from autopost.models import ExecutorHeartbeat, ScheduledPost
 from autopost.pipeline import ClaimLost, claim_expiry, transition
 from autopost.providers import get_image_generator, get_publisher
-from autopost.providers.base import ProviderError
+from autopost.providers.base import ProviderError, PublishHeld
 
 logger = logging.getLogger(__name__)
 
@@ -244,6 +244,8 @@ def run_step(post, *, worker, now):
     except ClaimLost:
         logger.warning("post %s: claim lost during %s; row left as the new owner set it", post.pk, step)
         return "claim_lost"
+    except PublishHeld as held:
+        return _record_hold(post, worker=worker, held=held)
     except ProviderError as error:
         logger.warning("post %s: %s failed: %s", post.pk, step, error)
         return _record_failure(post, worker=worker, step=step, error=error, now=now)
@@ -252,6 +254,26 @@ def run_step(post, *, worker, now):
         # the pass; the traceback goes to the log.
         logger.exception("post %s: unexpected error during %s", post.pk, step)
         return _record_failure(post, worker=worker, step=step, error=error, now=now)
+
+
+def _record_hold(post, *, worker, held):
+    """Put a post back to images_ready until `held.until`, with a note and without spending a retry."""
+    logger.info("post %s: held until %s: %s", post.pk, held.until, held.reason)
+    try:
+        transition(
+            post,
+            Status.IMAGES_READY,
+            actor=worker,
+            now=timezone.now(),
+            expected_claim=worker,
+            message=held.reason,
+            next_attempt_at=held.until,
+            note=held.reason,
+        )
+    except ClaimLost:
+        return "claim_lost"
+    notifications.post_held(post, reason=held.reason, until=held.until)
+    return "held"
 
 
 def _record_failure(post, *, worker, step, error, now):
