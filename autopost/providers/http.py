@@ -22,9 +22,10 @@ class RedactSecrets(logging.Filter):
     """Hide tokens in urllib3's debug lines, which print request paths with their query."""
 
     def filter(self, record):
-        record.msg = redact(str(record.msg))
-        if record.args:
-            record.args = tuple(redact(str(arg)) for arg in record.args)
+        if isinstance(record.msg, str):
+            record.msg = redact(record.msg)
+        if isinstance(record.args, tuple):
+            record.args = tuple(redact(arg) if isinstance(arg, str) else arg for arg in record.args)
         return True
 
 
