@@ -14,6 +14,10 @@ from tests.fakes import graph_error
 Status = ScheduledPost.Status
 TOKEN = "IGQWRtest-secret-token-mila-0001"
 ACCOUNT = "17841400000001"
+# One publish pass of a 3-image carousel: heartbeat, missed-post sweep, the
+# claim, one committed write per container id, two around media_publish, the
+# posted transition and the final empty claim query (savepoints included).
+QUERIES_PER_PUBLISH = 33
 IMAGES = [f"/media/posts/mila/img-{n}.jpg" for n in (1, 2, 3)]
 
 
@@ -133,6 +137,45 @@ def test_connection_drop_after_publish_is_reconciled(post, fake_instagram):
     assert len(fake_instagram.requests_to("POST", r"/media_publish$")) == 1
 
 
+def test_timeout_after_publish_is_reconciled(post, fake_instagram, settings):
+    settings.AUTOPOST_HTTP_TIMEOUT = 0.3
+    fake_instagram.fail("POST", r"/media_publish$", status=200, body={"id": "late"}, after=True, delay=0.6)
+
+    publish_pass()
+    post.refresh_from_db()
+    assert post.status == Status.FAILED
+    assert post.publish_outcome_unknown is True
+    assert "no answer" in post.error_message
+
+    ScheduledPost.objects.filter(pk=post.pk).update(next_attempt_at=timezone.now() - timedelta(seconds=1))
+    publish_pass("worker-2")
+
+    post.refresh_from_db()
+    assert post.status == Status.POSTED
+    assert fake_instagram.total_publishes() == 1
+
+
+def test_reset_before_publish_is_checked_then_published_once(post, fake_instagram):
+    # The connection drops before Instagram acts on the request: the outcome
+    # is unknown to us, so the next attempt asks the container first.
+    fake_instagram.fail("POST", r"/media_publish$", drop=True)
+
+    publish_pass()
+    post.refresh_from_db()
+    assert post.status == Status.FAILED
+    assert post.publish_outcome_unknown is True
+
+    ScheduledPost.objects.filter(pk=post.pk).update(next_attempt_at=timezone.now() - timedelta(seconds=1))
+    publish_pass("worker-2")
+
+    post.refresh_from_db()
+    status_reads = fake_instagram.requests_to("GET", rf"/{post.ig_container_id}$")
+    assert post.status == Status.POSTED
+    assert status_reads[-2].query["fields"] == ["status_code"]
+    assert len(fake_instagram.requests_to("POST", r"/media_publish$")) == 2
+    assert fake_instagram.total_publishes() == 1
+
+
 class ProcessKilled(BaseException):
     """Stands for the process dying: nothing in the executor catches it."""
 
@@ -245,6 +288,50 @@ def test_media_not_ready_publishes_same_container_again(post, fake_instagram):
     assert post.status == Status.POSTED
     assert [r.form["creation_id"] for r in publishes] == [[post.ig_container_id]] * 2
     assert fake_instagram.total_publishes() == 1
+
+
+def test_media_not_ready_past_deadline_keeps_container(post, fake_instagram, settings):
+    settings.AUTOPOST_INSTAGRAM_POLL_TIMEOUT = 0.05
+    not_ready = graph_error(9007, "Media ID is not available", subcode=2207027)
+    fake_instagram.fail("POST", r"/media_publish$", body=not_ready, times=50)
+
+    publish_pass()
+    post.refresh_from_db()
+    container = post.ig_container_id
+    assert post.status == Status.FAILED
+    assert post.next_attempt_at is not None
+    assert "same container" in post.error_message
+    assert post.publish_outcome_unknown is False
+
+    fake_instagram.faults.clear()
+    ScheduledPost.objects.filter(pk=post.pk).update(next_attempt_at=timezone.now() - timedelta(seconds=1))
+    publish_pass("worker-2")
+
+    post.refresh_from_db()
+    assert post.status == Status.POSTED
+    assert post.ig_container_id == container
+    assert fake_instagram.publishes == {container: 1}
+
+
+def test_item_container_error_is_retried(post, fake_instagram):
+    fake_instagram.polls_until_finished = 99
+    fake_instagram.fail("GET", r"/\d+$", status=200, body={"id": "x", "status_code": "ERROR"})
+
+    publish_pass()
+
+    post.refresh_from_db()
+    assert post.status == Status.FAILED
+    assert "image container" in post.error_message
+    assert post.ig_item_container_ids == []
+    assert fake_instagram.requests_to("POST", r"/media_publish$") == []
+
+
+def test_publish_pass_query_count(post, fake_instagram, django_assert_num_queries):
+    with django_assert_num_queries(QUERIES_PER_PUBLISH):
+        publish_pass()
+
+    post.refresh_from_db()
+    assert post.status == Status.POSTED
 
 
 # Quota holds.

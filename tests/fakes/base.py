@@ -4,6 +4,7 @@ import json
 import re
 import socket
 import threading
+import time
 from collections import deque
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -32,6 +33,7 @@ class Reply:
     body: object = None
     headers: dict = field(default_factory=dict)
     drop: bool = False  # close the connection without answering
+    delay: float = 0.0  # seconds to wait before answering, to make the client time out
     raw: bytes = b""
     content_type: str = "application/json"
 
@@ -78,14 +80,24 @@ class FakeServer:
         self.stop()
 
     def fail(
-        self, method, path_regex, *, status=None, body=None, headers=None, times=1, drop=False, after=False
+        self,
+        method,
+        path_regex,
+        *,
+        status=None,
+        body=None,
+        headers=None,
+        times=1,
+        drop=False,
+        after=False,
+        delay=0.0,
     ):
         """Answer the next `times` matching requests with this fault instead of the real handler.
 
         The status defaults to 400 with a body (an API error) and 500 without one.
         """
         status = status or (400 if body else 500)
-        reply = Reply(status=status, body=body, headers=headers or {}, drop=drop)
+        reply = Reply(status=status, body=body, headers=headers or {}, drop=drop, delay=delay)
         with self.lock:
             self.faults.append(Fault(method, re.compile(path_regex), reply, times, after))
 
@@ -134,6 +146,8 @@ class FakeServer:
                 if fault and fault.after:
                     fake.dispatch(request)
                 reply = fault.reply if fault else fake.dispatch(request)
+                if reply.delay:
+                    time.sleep(reply.delay)
                 if reply.drop:
                     self.close_connection = True
                     self.connection.shutdown(socket.SHUT_RDWR)
