@@ -378,7 +378,7 @@ def test_daily_limit_error_holds_post(post, fake_instagram, code, subcode):
     assert post.status == Status.IMAGES_READY
     assert post.retry_count == 0
     assert post.next_attempt_at > timezone.now() + timedelta(hours=23)
-    assert "daily publishing limit" in post.note
+    assert "limite quotidienne de publication" in post.note
 
 
 # Errors by code.

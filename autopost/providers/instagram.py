@@ -16,6 +16,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.db.models import Min
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from autopost import notifications
 from autopost.models import Character, ScheduledPost
@@ -158,7 +159,11 @@ class InstagramPublisher(Publisher):
         total = config.get("quota_total")
         if total is not None and usage >= total:
             duration = config.get("quota_duration") or DEFAULT_QUOTA_SECONDS
-            raise self._hold(post, f"publishing quota used up ({usage} of {total} in 24 h)", duration)
+            reason = _("publishing quota used up (%(usage)s of %(total)s in 24 h)") % {
+                "usage": usage,
+                "total": total,
+            }
+            raise self._hold(post, reason, duration)
 
     def _hold(self, post, reason, duration):
         # The quota is a rolling window. Its end is estimated from our own
@@ -170,7 +175,11 @@ class InstagramPublisher(Publisher):
         ).aggregate(oldest=Min("posted_at"))["oldest"]
         until = (oldest or now) + timedelta(seconds=duration)
         until = max(until, now + timedelta(minutes=1))
-        return PublishHeld(f"Instagram {reason}; held until {until:%Y-%m-%d %H:%M} UTC.", until=until)
+        note = _("Instagram: %(reason)s. Held until %(until)s UTC, without spending a retry.") % {
+            "reason": reason,
+            "until": f"{until:%Y-%m-%d %H:%M}",
+        }
+        return PublishHeld(note, until=until)
 
     def _build_containers(self, client, post, claim, media_base):
         account = post.character.instagram_account_id
@@ -319,7 +328,7 @@ class InstagramPublisher(Publisher):
             )
             return PermanentError(f"{error}. {character.slug} needs a new access token.")
         if subcode == DAILY_LIMIT_SUBCODE or code == DAILY_LIMIT_CODE:
-            return self._hold(post, "daily publishing limit reached", DEFAULT_QUOTA_SECONDS)
+            return self._hold(post, _("daily publishing limit reached"), DEFAULT_QUOTA_SECONDS)
         if subcode == CONTAINER_EXPIRED:
             forget_containers(claim)
             return RetryableError(f"{error}; new containers are built on the next attempt")
