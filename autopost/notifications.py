@@ -20,7 +20,7 @@ class Event:
 
     @property
     def dedupe_key(self):
-        """Return the key under which this event is sent at most once."""
+        """Return the key of this event in sent_notifications, where the Discord notifier keeps it unique."""
         if self.details.get("dedupe_key"):
             base = f"{self.kind}:{self.details['dedupe_key']}"
         else:

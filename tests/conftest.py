@@ -82,9 +82,9 @@ def fake_discord(settings):
         settings.AUTOPOST_NOTIFIER = "discord"
         settings.DISCORD_WEBHOOK_URL = fake.webhook_url
         settings.AUTOPOST_SITE_URL = "https://autopost.example.test"
-        discord._gone.clear()
+        discord._deleted_webhooks.clear()
         yield fake
-        discord._gone.clear()
+        discord._deleted_webhooks.clear()
 
 
 @pytest.fixture

@@ -145,7 +145,7 @@ def test_timeout_after_publish_is_reconciled(post, fake_instagram, settings):
     post.refresh_from_db()
     assert post.status == Status.FAILED
     assert post.publish_outcome_unknown is True
-    assert "no answer" in post.error_message
+    assert "no response" in post.error_message
 
     ScheduledPost.objects.filter(pk=post.pk).update(next_attempt_at=timezone.now() - timedelta(seconds=1))
     publish_pass("worker-2")

@@ -27,8 +27,8 @@ DEFAULT_COLOUR = 0xF9A825
 # Embed limits from Discord's embed object reference.
 TITLE_LIMIT, DESCRIPTION_LIMIT, FIELD_LIMIT = 256, 4096, 1024
 
-# Webhook URLs that answered 404 in this process; nothing more is sent to them.
-_gone = set()
+# Webhook URLs that returned 404 in this process; nothing more is sent to them.
+_deleted_webhooks = set()
 
 
 def admin_link(post_id):
@@ -62,8 +62,8 @@ def build_embed(event):
 class DiscordNotifier(Notifier):
     def send(self, event):
         url = settings.DISCORD_WEBHOOK_URL
-        if url in _gone:
-            logger.error("Discord webhook answered 404 earlier; %s event not sent", event.kind)
+        if url in _deleted_webhooks:
+            logger.error("Discord webhook returned 404 earlier; %s event not sent", event.kind)
             return
         if not self._reserve(event):
             logger.info("%s event %s already sent; not sent again", event.kind, event.dedupe_key)
@@ -95,7 +95,7 @@ class DiscordNotifier(Notifier):
             if response.status_code in (200, 204):
                 return True
             if response.status_code == 404:
-                _gone.add(url)
+                _deleted_webhooks.add(url)
                 logger.error(
                     "Discord webhook not found (404): notifications stop until DISCORD_WEBHOOK_URL "
                     "is replaced and the process restarted"
@@ -106,6 +106,6 @@ class DiscordNotifier(Notifier):
                 logger.warning("Discord rate limit on %s event; retrying in %.1f s", event.kind, wait)
                 time.sleep(wait)
                 continue
-            logger.error("Discord webhook answered HTTP %s for %s event", response.status_code, event.kind)
+            logger.error("Discord webhook returned HTTP %s for %s event", response.status_code, event.kind)
             return False
         return False

@@ -33,7 +33,7 @@ class GraphError(Exception):
 
 
 class NoAnswer(Exception):
-    """The request may have reached Instagram but no answer came back (timeout, reset)."""
+    """The request may have reached Instagram but no response came back (timeout, reset)."""
 
     def __init__(self, message, *, sent):
         super().__init__(message)

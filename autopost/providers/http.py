@@ -1,4 +1,4 @@
-"""What every HTTP provider shares: one session per service, timeouts, secret-free messages."""
+"""Helpers shared by every HTTP provider: one session per service, timeouts, secret-free messages."""
 
 import logging
 import re
@@ -71,8 +71,8 @@ def transport_error(service, error, *secrets):
 
 
 def status_error(service, response, detail, *secrets):
-    """Return the error for a non-2xx answer: 429 and 5xx are retryable, the rest permanent."""
-    message = f"{service} answered HTTP {response.status_code}: {redact(detail, *secrets)[:500]}"
+    """Return the error for a non-2xx response: 429 and 5xx are retryable, the rest permanent."""
+    message = f"{service} returned HTTP {response.status_code}: {redact(detail, *secrets)[:500]}"
     if response.status_code == 429:
         return RetryableError(message, retry_after=retry_after_seconds(response))
     if response.status_code >= 500:

@@ -144,7 +144,7 @@ class InstagramPublisher(Publisher):
         try:
             return method(*args, **kwargs)
         except NoAnswer as error:
-            raise RetryableError(f"Instagram did not answer: {error}") from None
+            raise RetryableError(f"Instagram sent no response: {error}") from None
         except GraphError as error:
             raise self._error(error, post, claim) from None
 
@@ -229,11 +229,11 @@ class InstagramPublisher(Publisher):
             time.sleep(settings.AUTOPOST_INSTAGRAM_POLL_SECONDS)
 
     def _media_publish(self, client, post, claim):
-        """Publish the carousel container once; keep retrying only while Instagram says 'not ready'."""
+        """Publish the carousel container once; retry only while Instagram returns 'not ready'."""
         account = post.character.instagram_account_id
         deadline = time.monotonic() + settings.AUTOPOST_INSTAGRAM_POLL_TIMEOUT
         while True:
-            # Written before the request: if the answer is lost, the next
+            # Written before the request: if the response is lost, the next
             # attempt knows to reconcile, and does not publish blindly.
             claim.save(publish_outcome_unknown=True)
             try:
@@ -242,7 +242,7 @@ class InstagramPublisher(Publisher):
                 if not error.sent:
                     claim.save(publish_outcome_unknown=False)
                 raise RetryableError(
-                    f"media_publish of container {post.ig_container_id} got no answer ({error}); "
+                    f"media_publish of container {post.ig_container_id} got no response ({error}); "
                     "the container is checked before any new publish"
                 ) from None
             except GraphError as error:

@@ -90,7 +90,7 @@ class ReplicateClient:
         return response.content
 
     def _poll_url(self, prediction):
-        # The token is only sent back to the configured API, whatever urls.get says.
+        # The token is only sent back to the configured API, whatever urls.get contains.
         url = (prediction.get("urls") or {}).get("get", "")
         if url.startswith(self.base + "/"):
             return url
