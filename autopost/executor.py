@@ -127,8 +127,11 @@ def claim_next(*, worker, now, character=None):
 def mark_missed(*, worker, now, character=None):
     """Mark as missed every post past the catch-up window that never started publishing."""
     hours = settings.AUTOPOST_CATCHUP_HOURS
+    # A post held for the publishing quota (images_ready with a next attempt)
+    # waits for the end of the quota window, which may be past the catch-up window.
     late = ScheduledPost.objects.filter(
-        Q(status__in=[Status.SCHEDULED, Status.IMAGES_READY])
+        Q(status=Status.SCHEDULED)
+        | Q(status=Status.IMAGES_READY, next_attempt_at__isnull=True)
         | Q(status=Status.FAILED, next_attempt_at__isnull=False),
         due_at__lt=now - timedelta(hours=hours),
     ).order_by("due_at")

@@ -4,6 +4,7 @@ import logging
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.utils import timezone
 
 from autopost.executor import run_pass
@@ -364,6 +365,22 @@ def test_held_post_is_not_picked_before_window_end(post, fake_instagram):
     assert len(fake_instagram.requests) == requests_before
 
 
+def test_held_post_outlives_catch_up_window(post, fake_instagram):
+    fake_instagram.quota_used_elsewhere = 100
+    publish_pass()
+    fake_instagram.quota_used_elsewhere = 0
+    post.refresh_from_db()
+
+    # The window ends 24 h later: the slot is then past the 18 h catch-up window.
+    with time_machine.travel(post.next_attempt_at + timedelta(seconds=1), tick=True):
+        result = publish_pass("worker-2")
+
+    post.refresh_from_db()
+    assert result.counts["missed"] == 0
+    assert post.status == Status.POSTED
+    assert fake_instagram.total_publishes() == 1
+
+
 @pytest.mark.parametrize(("code", "subcode"), [(9, 2207042), (9, None)])
 def test_daily_limit_error_holds_post(post, fake_instagram, code, subcode):
     fake_instagram.fail(
@@ -440,6 +457,18 @@ def test_throttling_is_retried_with_backoff(post, fake_instagram, code):
     assert post.retry_count == 1
     assert post.next_attempt_at >= before + timedelta(seconds=100)
     assert f"code {code}" in post.error_message
+
+
+def test_http_429_honours_retry_after(post, fake_instagram):
+    fake_instagram.fail("POST", rf"/{ACCOUNT}/media$", status=429, headers={"Retry-After": "3600"})
+    before = timezone.now()
+
+    publish_pass()
+
+    post.refresh_from_db()
+    assert post.status == Status.FAILED
+    assert post.next_attempt_at >= before + timedelta(seconds=3600)
+    assert "HTTP 429" in post.error_message
 
 
 @pytest.mark.parametrize(

@@ -169,7 +169,19 @@ def test_server_error_is_retryable(post, fake_replicate):
     assert "HTTP 502" in post.error_message
 
 
-def test_timeout_is_retryable(post, fake_replicate):
+def test_timeout_is_retryable(post, fake_replicate, settings):
+    settings.AUTOPOST_HTTP_TIMEOUT = 0.3
+    fake_replicate.fail("POST", r"/predictions$", status=201, body={}, delay=0.6)
+
+    run_pass(worker="w1")
+
+    post.refresh_from_db()
+    assert post.status == Status.FAILED
+    assert post.next_attempt_at is not None
+    assert "Replicate request timed out" in post.error_message
+
+
+def test_connection_reset_is_retryable(post, fake_replicate):
     fake_replicate.fail("POST", r"/predictions$", drop=True)
 
     run_pass(worker="w1")
@@ -177,7 +189,7 @@ def test_timeout_is_retryable(post, fake_replicate):
     post.refresh_from_db()
     assert post.status == Status.FAILED
     assert post.next_attempt_at is not None
-    assert "Replicate request" in post.error_message
+    assert "Replicate request connection failed" in post.error_message
 
 
 def test_bad_token_is_permanent_and_not_logged(post, fake_replicate, settings, caplog):

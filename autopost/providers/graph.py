@@ -15,8 +15,11 @@ SERVICE = "Instagram"
 class GraphError(Exception):
     """An error object from the Graph API: {"error": {"message", "code", "error_subcode", ...}}."""
 
-    def __init__(self, *, status, code=None, subcode=None, message="", is_transient=False, trace=""):
+    def __init__(
+        self, *, status, code=None, subcode=None, message="", is_transient=False, trace="", retry_after=None
+    ):
         self.status = status
+        self.retry_after = retry_after
         self.code = code
         self.subcode = subcode
         self.message = message
@@ -82,4 +85,5 @@ def parse_error(response, token=""):
         message=http.redact(str(error.get("message") or response.text[:300]), token),
         is_transient=bool(error.get("is_transient")),
         trace=str(error.get("fbtrace_id") or ""),
+        retry_after=http.retry_after_seconds(response),
     )

@@ -334,8 +334,8 @@ class InstagramPublisher(Publisher):
             return RetryableError(f"{error}; new containers are built on the next attempt")
         if code == NOT_READY_CODE or subcode == NOT_READY_SUBCODE:
             return RetryableError(f"{error}; the same container is published on the next attempt")
-        if code in THROTTLED:
-            return RetryableError(f"{error}; throttled, retried with backoff")
+        if code in THROTTLED or error.status == 429:
+            return RetryableError(f"{error}; throttled, retried with backoff", retry_after=error.retry_after)
         if error.status >= 500 or error.is_transient:
             return RetryableError(str(error))
         return PermanentError(str(error))
