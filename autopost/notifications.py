@@ -11,7 +11,7 @@ logger = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class Event:
-    """One thing to tell a person. `details` may hold character, slot, step, error and attempt."""
+    """One thing to tell a person. `details` may hold character, slot, step, error, attempt and dedupe_key."""
 
     kind: str
     summary: str
@@ -56,6 +56,9 @@ def post_failed(post):
                 "step": post.error_step,
                 "error": post.error_message[:1000],
                 "attempt": post.retry_count,
+                # retry_count starts again at 0 when a person retries the post;
+                # the failure's own write time tells two final failures apart.
+                "dedupe_key": f"{post.pk}:{post.updated_at:%Y%m%dT%H%M%S.%f}",
             },
         )
     )

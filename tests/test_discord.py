@@ -1,7 +1,7 @@
 """The Discord notifier against the fake webhook."""
 
 import logging
-from datetime import time
+from datetime import time, timedelta
 
 import pytest
 
@@ -47,9 +47,10 @@ def test_same_event_for_same_attempt_sent_once(failed_post, fake_discord):
     assert SentNotification.objects.count() == 1
 
 
-def test_new_attempt_is_a_new_event(failed_post, fake_discord):
+def test_failure_after_person_retry_is_a_new_event(failed_post, fake_discord):
     notifications.post_failed(failed_post)
-    failed_post.retry_count = 4
+    # A person retried the post; it failed again with the same retry count.
+    failed_post.updated_at += timedelta(hours=1)
     notifications.post_failed(failed_post)
 
     assert len(fake_discord.messages) == 2
@@ -68,7 +69,7 @@ def test_not_found_stops_with_error_log(failed_post, fake_discord, settings, cap
     settings.DISCORD_WEBHOOK_URL = fake_discord.webhook_url.replace(fake_discord.TOKEN, "deleted-token")
 
     notifications.post_failed(failed_post)
-    failed_post.retry_count = 4
+    failed_post.updated_at += timedelta(hours=1)
     notifications.post_failed(failed_post)
 
     assert len(fake_discord.requests) == 1

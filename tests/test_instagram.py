@@ -554,3 +554,19 @@ def test_plain_http_media_url_is_refused_outside_debug(post, fake_instagram, set
     assert post.status == Status.FAILED
     assert "is not https" in post.error_message
     assert fake_instagram.requests == []
+
+
+def test_each_final_failure_notified_once(post, fake_instagram, fake_discord):
+    from autopost import actions
+
+    unknown = graph_error(36000, "The image size is too large.", subcode=2207004)
+    fake_instagram.fail("POST", rf"/{ACCOUNT}/media$", body=unknown, times=2)
+    publish_pass()
+    post.refresh_from_db()
+    actions.retry(post, actor="alice")
+    publish_pass("worker-2")
+    publish_pass("worker-3")
+
+    post.refresh_from_db()
+    assert post.status == Status.FAILED
+    assert [m["embeds"][0]["title"] for m in fake_discord.messages] == ["Post failed", "Post failed"]

@@ -311,7 +311,7 @@ class InstagramPublisher(Publisher):
                 f"publishing paused: {reason}",
                 error=reason,
                 post=post,
-                dedupe=f"paused:{post.pk}:{post.retry_count}",
+                dedupe=f"paused:{attempt_key(post)}",
             )
             return PermanentError(
                 f"{reason}. Publishing of {character.slug} is paused until a person resumes it."
@@ -324,7 +324,7 @@ class InstagramPublisher(Publisher):
                 "the Instagram access token is invalid or expired",
                 error=str(error),
                 post=post,
-                dedupe=f"invalid:{post.pk}:{post.retry_count}",
+                dedupe=f"invalid:{attempt_key(post)}",
             )
             return PermanentError(f"{error}. {character.slug} needs a new access token.")
         if subcode == DAILY_LIMIT_SUBCODE or code == DAILY_LIMIT_CODE:
@@ -339,6 +339,12 @@ class InstagramPublisher(Publisher):
         if error.status >= 500 or error.is_transient:
             return RetryableError(str(error))
         return PermanentError(str(error))
+
+
+def attempt_key(post):
+    """Return a key for this publish attempt: posting_started_at is written anew by each one."""
+    started = post.posting_started_at
+    return f"{post.pk}:{started:%Y%m%dT%H%M%S.%f}" if started else f"{post.pk}:{post.retry_count}"
 
 
 def forget_containers(claim):
