@@ -158,7 +158,7 @@ def test_timeout_after_publish_is_reconciled(post, fake_instagram, settings):
 
 def test_reset_before_publish_is_checked_then_published_once(post, fake_instagram):
     # The connection drops before Instagram acts on the request: the outcome
-    # is unknown to us, so the next attempt asks the container first.
+    # is unknown to us, so the next attempt reads the container status first.
     fake_instagram.fail("POST", r"/media_publish$", drop=True)
 
     publish_pass()

@@ -32,8 +32,8 @@ class Reply:
     status: int = 200
     body: object = None
     headers: dict = field(default_factory=dict)
-    drop: bool = False  # close the connection without answering
-    delay: float = 0.0  # seconds to wait before answering, to make the client time out
+    drop: bool = False  # close the connection without sending a response
+    delay: float = 0.0  # seconds to wait before responding, so that the client times out
     raw: bytes = b""
     content_type: str = "application/json"
 
@@ -92,7 +92,7 @@ class FakeServer:
         after=False,
         delay=0.0,
     ):
-        """Answer the next `times` matching requests with this fault instead of the real handler.
+        """Return this fault for the next `times` matching requests instead of calling the real handler.
 
         The status defaults to 400 with a body (an API error) and 500 without one.
         """

@@ -1,4 +1,4 @@
-"""A fake Discord webhook: POST /api/webhooks/{id}/{token} answers 204 and keeps each message."""
+"""A fake Discord webhook: POST /api/webhooks/{id}/{token} returns 204 and stores each message."""
 
 from tests.fakes.base import FakeServer, Reply
 
