@@ -91,10 +91,15 @@ def _refresh_failed(character, error, now):
     if error.token_invalid:
         _mark_expired(character, f"the Instagram access token was rejected: {error}")
         return
+    expiry = (
+        f"{character.token_expires_at:%Y-%m-%d %H:%M} UTC"
+        if character.token_expires_at
+        else "an unknown date"
+    )
     notifications.character_event(
         "token_refresh_failed",
         character,
-        "the Instagram access token could not be refreshed",
+        f"the Instagram access token could not be refreshed; it expires on {expiry}",
         error=str(error),
         dedupe=f"refresh_failed:{now:%Y-%m-%d}",
     )

@@ -69,6 +69,7 @@ def test_refresh_failure_is_notified(db, fake_instagram, fake_discord, frozen):
     assert mila.access_token == f"{TOKEN}-mila"
     assert mila.needs_new_token is False
     assert [m["embeds"][0]["title"] for m in fake_discord.messages] == ["Token refresh failed"]
+    assert "expires on 2026-12-06 06:00 UTC" in fake_discord.messages[0]["embeds"][0]["description"]
 
 
 def test_rejected_token_needs_a_new_one(db, fake_instagram, fake_discord, frozen):
