@@ -120,7 +120,7 @@ def test_no_token_in_logs(post, fake_instagram, caplog):
 
 
 def test_connection_drop_after_publish_is_reconciled(post, fake_instagram):
-    fake_instagram.fail("POST", r"/media_publish$", drop=True, after=True)
+    fake_instagram.drop_after_publish()
 
     publish_pass()
     post.refresh_from_db()
@@ -428,9 +428,7 @@ def test_flagged_token_character_is_not_published(post, fake_instagram):
 
 @pytest.mark.parametrize(("code", "subcode", "words"), [(4, 2207051, "spam"), (25, 2207050, "restricted")])
 def test_blocked_account_pauses_character(post, fake_instagram, fake_discord, code, subcode, words):
-    fake_instagram.fail(
-        "POST", r"/media_publish$", body=graph_error(code, "We restrict certain activity", subcode=subcode)
-    )
+    fake_instagram.fail_with_code(code, "We restrict certain activity", subcode=subcode)
 
     publish_pass()
 

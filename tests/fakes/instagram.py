@@ -59,6 +59,14 @@ class FakeInstagram(FakeServer):
     def set_status(self, container_id, status):
         self.containers[container_id]["status_code"] = status
 
+    def drop_after_publish(self, times=1):
+        """Publish on the next media_publish requests, then close the connection with no response."""
+        self.fail("POST", r"/media_publish$", drop=True, after=True, times=times)
+
+    def fail_with_code(self, code, message, *, subcode=None, path=r"/media_publish$", method="POST", times=1):
+        """Return a Graph API error body with this code (and subcode) for the next matching requests."""
+        self.fail(method, path, body=graph_error(code, message, subcode=subcode), times=times)
+
     def total_publishes(self):
         return sum(self.publishes.values())
 
