@@ -568,3 +568,14 @@ def test_each_final_failure_notified_once(post, fake_instagram, fake_discord):
     post.refresh_from_db()
     assert post.status == Status.FAILED
     assert [m["embeds"][0]["title"] for m in fake_discord.messages] == ["Post failed", "Post failed"]
+
+
+def test_single_image_fails_before_any_call(post, fake_instagram):
+    ScheduledPost.objects.filter(pk=post.pk).update(image_urls=IMAGES[:1])
+
+    publish_pass()
+
+    post.refresh_from_db()
+    assert post.status == Status.FAILED
+    assert "needs 2 to 10 images; this post has 1" in post.error_message
+    assert fake_instagram.requests == []

@@ -29,6 +29,8 @@ logger = logging.getLogger(__name__)
 MAX_CAPTION_CHARS = 2200
 MAX_HASHTAGS = 30
 HASHTAG = re.compile(r"#\w+")
+# Carousel size from Meta's content publishing guide: 2 to 10 items (v21.0).
+MIN_ITEMS, MAX_ITEMS = 2, 10
 
 # Error codes from Meta's Instagram Graph API error-code reference. Subcodes
 # are checked first: 2207051 (spam) arrives with code 4, which alone means throttling.
@@ -53,6 +55,18 @@ def check_caption(post):
     if tags > MAX_HASHTAGS:
         raise PermanentError(
             f"Caption has {tags} hashtags; Instagram allows at most {MAX_HASHTAGS}. Remove some hashtags."
+        )
+
+
+def check_images(post):
+    """Raise PermanentError unless the post is a carousel of 2 to 10 images, as Instagram requires."""
+    if post.post_type != ScheduledPost.PostType.CAROUSEL:
+        raise PermanentError(f"Only carousels can be published to Instagram here, not {post.post_type}.")
+    count = len(post.image_urls)
+    if not MIN_ITEMS <= count <= MAX_ITEMS:
+        raise PermanentError(
+            f"A carousel needs {MIN_ITEMS} to {MAX_ITEMS} images; this post has {count}. "
+            "Generate its images again."
         )
 
 
@@ -102,33 +116,36 @@ class InstagramPublisher(Publisher):
 
     def publish(self, post, *, claim):
         check_caption(post)
+        check_images(post)
         media_base = public_media_base()
-        if post.post_type != ScheduledPost.PostType.CAROUSEL or not post.image_urls:
-            raise PermanentError("Only carousels with images can be published to Instagram here.")
         client = self._client(post)
-
         self._check_quota(client, post, claim)
-        for rebuilt in (False, True):
-            if not post.ig_container_id:
-                self._build_containers(client, post, claim, media_base)
-            status = self._wait_finished(client, post, claim, post.ig_container_id)
-            if status == "PUBLISHED":
-                return self._published_result(client, post, claim)
-            if status == "FINISHED":
-                try:
-                    media_id = self._media_publish(client, post, claim)
-                except GraphError as error:
-                    if error.subcode != CONTAINER_EXPIRED or rebuilt:
-                        raise self._error(error, post, claim) from None
-                    forget_containers(claim)
-                    continue
-                return PublishResult(media_id=media_id, permalink=self._permalink(client, post, media_id))
+
+        try:
+            return self._publish_container(client, post, claim, media_base)
+        except GraphError as error:
+            if error.subcode != CONTAINER_EXPIRED:
+                raise self._error(error, post, claim) from None
+        # The container expired between its status read and media_publish: build new ones, once.
+        forget_containers(claim)
+        try:
+            return self._publish_container(client, post, claim, media_base)
+        except GraphError as error:
+            raise self._error(error, post, claim) from None
+
+    def _publish_container(self, client, post, claim, media_base):
+        if not post.ig_container_id:
+            self._build_containers(client, post, claim, media_base)
+        status = self._wait_finished(client, post, claim, post.ig_container_id)
+        if status == "PUBLISHED":
+            return self._published_result(client, post, claim)
+        if status != "FINISHED":
             forget_containers(claim)
-            if status == "ERROR" or rebuilt:
-                break
-        raise RetryableError(
-            f"carousel container ended {status}; new containers are built on the next attempt"
-        )
+            raise RetryableError(
+                f"carousel container ended {status}; new containers are built on the next attempt"
+            )
+        media_id = self._media_publish(client, post, claim)
+        return PublishResult(media_id=media_id, permalink=self._permalink(client, post, media_id))
 
     def _client(self, post):
         character = post.character
