@@ -226,3 +226,17 @@ def test_wide_output_is_normalised(post, fake_replicate):
     image = stored_image(post.image_urls[0])
     assert image.format == "JPEG"
     assert image.size == (800, 1000)
+
+
+# One generation pass of a 3-image carousel: heartbeat, missed-post sweep,
+# the claim, the start time, one claim renewal per image, the images_ready
+# transition and the final empty claim query (savepoints included).
+QUERIES_PER_GENERATION = 30
+
+
+def test_generation_pass_query_count(post, fake_replicate, django_assert_num_queries):
+    with django_assert_num_queries(QUERIES_PER_GENERATION):
+        run_pass(worker="w1")
+
+    post.refresh_from_db()
+    assert post.status == Status.IMAGES_READY
