@@ -579,3 +579,19 @@ def test_single_image_fails_before_any_call(post, fake_instagram):
     assert post.status == Status.FAILED
     assert "needs 2 to 10 images; this post has 1" in post.error_message
     assert fake_instagram.requests == []
+
+
+def test_discord_outage_leaves_failed_post_as_is(post, fake_instagram, fake_discord):
+    fake_discord.fail("POST", r"/api/webhooks/", status=500, times=5)
+    fake_instagram.fail_with_code(
+        36000, "The image size is too large.", subcode=2207004, path=rf"/{ACCOUNT}/media$"
+    )
+
+    result = publish_pass()
+
+    post.refresh_from_db()
+    assert result.counts["failed"] == 1
+    assert post.status == Status.FAILED
+    assert post.next_attempt_at is None
+    assert "image size is too large" in post.error_message
+    assert fake_discord.messages == []
