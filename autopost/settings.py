@@ -154,6 +154,12 @@ if not re.fullmatch(r"[\w.-]+/[\w.-]+", AUTOPOST_REPLICATE_MODEL):
 AUTOPOST_REPLICATE_DEADLINE_SECONDS = env.int(
     "AUTOPOST_REPLICATE_DEADLINE_SECONDS", 300, minimum=10, maximum=3600
 )
+if AUTOPOST_REPLICATE_DEADLINE_SECONDS >= AUTOPOST_CLAIM_SECONDS:
+    # The claim is renewed after each image, so one prediction must end before it expires.
+    raise ImproperlyConfigured(
+        f"AUTOPOST_REPLICATE_DEADLINE_SECONDS={AUTOPOST_REPLICATE_DEADLINE_SECONDS} is invalid: expected "
+        f"less than AUTOPOST_CLAIM_SECONDS ({AUTOPOST_CLAIM_SECONDS}), or another worker takes the post over."
+    )
 AUTOPOST_REPLICATE_POLL_SECONDS = env.float("AUTOPOST_REPLICATE_POLL_SECONDS", 2.0, minimum=0.01, maximum=60)
 
 INSTAGRAM_GRAPH_URL = env.url("INSTAGRAM_GRAPH_URL", "https://graph.instagram.com/v21.0")

@@ -67,3 +67,10 @@ def test_unknown_publisher_lists_choices():
 
     assert code != 0
     assert "expected one of instagram, outbox" in stderr
+
+
+def test_prediction_deadline_must_fit_in_claim():
+    code, stderr = load_settings(AUTOPOST_REPLICATE_DEADLINE_SECONDS="900", AUTOPOST_CLAIM_SECONDS="600")
+
+    assert code != 0
+    assert "expected less than AUTOPOST_CLAIM_SECONDS (600)" in stderr
