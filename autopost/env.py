@@ -57,6 +57,18 @@ class Env:
             raise self._invalid(name, value, f"a whole number from {minimum} to {maximum}")
         return number
 
+    def float(self, name, default, *, minimum=None, maximum=None):
+        value = self._raw(name)
+        if not value:
+            return default
+        try:
+            number = float(value)
+        except ValueError:
+            raise self._invalid(name, value, "a number such as 2.5") from None
+        if (minimum is not None and number < minimum) or (maximum is not None and number > maximum):
+            raise self._invalid(name, value, f"a number from {minimum} to {maximum}")
+        return number
+
     def list(self, name, default=()):
         value = self._raw(name)
         if not value:

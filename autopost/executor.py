@@ -19,7 +19,7 @@ from autopost.claims import kept_alive
 from autopost.models import ExecutorHeartbeat, ScheduledPost
 from autopost.pipeline import ClaimLost, claim_expiry, transition
 from autopost.providers import get_image_generator, get_publisher
-from autopost.providers.base import ProviderError
+from autopost.providers.base import ProviderError, PublishHeld
 
 logger = logging.getLogger(__name__)
 
@@ -128,8 +128,11 @@ def claim_next(*, worker, now, character=None):
 def mark_missed(*, worker, now, character=None):
     """Mark as missed every post past the catch-up window that never started publishing."""
     hours = settings.AUTOPOST_CATCHUP_HOURS
+    # A post held for the publishing quota (images_ready with a next attempt)
+    # waits for the end of the quota window, which may be past the catch-up window.
     late = ScheduledPost.objects.filter(
-        Q(status__in=[Status.SCHEDULED, Status.IMAGES_READY])
+        Q(status=Status.SCHEDULED)
+        | Q(status=Status.IMAGES_READY, next_attempt_at__isnull=True)
         | Q(status=Status.FAILED, next_attempt_at__isnull=False),
         due_at__lt=now - timedelta(hours=hours),
     ).order_by("due_at")
@@ -246,6 +249,8 @@ def run_step(post, *, worker, now):
     except ClaimLost:
         logger.warning("post %s: claim lost during %s; row left as the new owner set it", post.pk, step)
         return "claim_lost"
+    except PublishHeld as held:
+        return _record_hold(post, worker=worker, held=held)
     except ProviderError as error:
         logger.warning("post %s: %s failed: %s", post.pk, step, error)
         return _record_failure(post, worker=worker, step=step, error=error, now=now)
@@ -254,6 +259,26 @@ def run_step(post, *, worker, now):
         # the pass; the traceback goes to the log.
         logger.exception("post %s: unexpected error during %s", post.pk, step)
         return _record_failure(post, worker=worker, step=step, error=error, now=now)
+
+
+def _record_hold(post, *, worker, held):
+    """Put a post back to images_ready until `held.until`, with a note and without spending a retry."""
+    logger.info("post %s: held until %s: %s", post.pk, held.until, held.reason)
+    try:
+        transition(
+            post,
+            Status.IMAGES_READY,
+            actor=worker,
+            now=timezone.now(),
+            expected_claim=worker,
+            message=held.reason,
+            next_attempt_at=held.until,
+            note=held.reason,
+        )
+    except ClaimLost:
+        return "claim_lost"
+    notifications.post_held(post, reason=held.reason, until=held.until)
+    return "held"
 
 
 def _record_failure(post, *, worker, step, error, now):

@@ -392,3 +392,19 @@ class ExecutorHeartbeat(models.Model):
 
     def __str__(self):
         return self.worker
+
+
+class SentNotification(models.Model):
+    """One notification event sent, keyed so that the same event for a post and attempt goes out once."""
+
+    key = models.CharField(_("key"), max_length=255, unique=True)
+    kind = models.CharField(_("kind"), max_length=50)
+    sent_at = models.DateTimeField(_("sent at"), default=timezone.now)
+
+    class Meta:
+        db_table = "sent_notifications"
+        verbose_name = _("sent notification")
+        verbose_name_plural = _("sent notifications")
+
+    def __str__(self):
+        return self.key

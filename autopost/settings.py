@@ -1,5 +1,6 @@
 """Django settings for Autopost. Every value comes from the environment (see README)."""
 
+import re
 from pathlib import Path
 
 import dj_database_url
@@ -137,7 +138,53 @@ AUTOPOST_CLOCK = env.choice("AUTOPOST_CLOCK", "database", {"database", "host"})
 AUTOPOST_RETRY_BASE_SECONDS = env.int("AUTOPOST_RETRY_BASE_SECONDS", 120, minimum=1, maximum=86400)
 
 # Providers: the offline defaults need nothing outside this machine.
-AUTOPOST_PLANNER = env.choice("AUTOPOST_PLANNER", "template", {"template"})
-AUTOPOST_IMAGE_GENERATOR = env.choice("AUTOPOST_IMAGE_GENERATOR", "local", {"local"})
-AUTOPOST_PUBLISHER = env.choice("AUTOPOST_PUBLISHER", "outbox", {"outbox"})
-AUTOPOST_NOTIFIER = env.choice("AUTOPOST_NOTIFIER", "log", {"log"})
+AUTOPOST_PLANNER = env.choice("AUTOPOST_PLANNER", "template", {"template", "llm"})
+AUTOPOST_IMAGE_GENERATOR = env.choice("AUTOPOST_IMAGE_GENERATOR", "local", {"local", "replicate"})
+AUTOPOST_PUBLISHER = env.choice("AUTOPOST_PUBLISHER", "outbox", {"outbox", "instagram"})
+
+# Real providers. Base URLs are settings so tests can point them at local fakes.
+AUTOPOST_HTTP_TIMEOUT = env.int("AUTOPOST_HTTP_TIMEOUT", 30, minimum=1, maximum=300)
+AUTOPOST_SITE_URL = env.url("AUTOPOST_SITE_URL", "http://127.0.0.1:8000")
+
+REPLICATE_API_TOKEN = env.str("REPLICATE_API_TOKEN", "")
+REPLICATE_API_URL = env.url("REPLICATE_API_URL", "https://api.replicate.com/v1")
+AUTOPOST_REPLICATE_MODEL = env.str("AUTOPOST_REPLICATE_MODEL", "google/nano-banana-pro")
+if not re.fullmatch(r"[\w.-]+/[\w.-]+", AUTOPOST_REPLICATE_MODEL):
+    raise ImproperlyConfigured(
+        f"AUTOPOST_REPLICATE_MODEL={AUTOPOST_REPLICATE_MODEL!r} is invalid: "
+        "expected owner/name, such as google/nano-banana-pro."
+    )
+AUTOPOST_REPLICATE_DEADLINE_SECONDS = env.int(
+    "AUTOPOST_REPLICATE_DEADLINE_SECONDS", 300, minimum=10, maximum=3600
+)
+if AUTOPOST_REPLICATE_DEADLINE_SECONDS >= AUTOPOST_CLAIM_SECONDS:
+    # The claim is renewed after each image, so one prediction must end before it expires.
+    raise ImproperlyConfigured(
+        f"AUTOPOST_REPLICATE_DEADLINE_SECONDS={AUTOPOST_REPLICATE_DEADLINE_SECONDS} is invalid: expected "
+        f"less than AUTOPOST_CLAIM_SECONDS ({AUTOPOST_CLAIM_SECONDS}), or another worker takes the post over."
+    )
+AUTOPOST_REPLICATE_POLL_SECONDS = env.float("AUTOPOST_REPLICATE_POLL_SECONDS", 2.0, minimum=0.01, maximum=60)
+
+INSTAGRAM_GRAPH_URL = env.url("INSTAGRAM_GRAPH_URL", "https://graph.instagram.com/v21.0")
+INSTAGRAM_TOKEN_REFRESH_URL = env.url(
+    "INSTAGRAM_TOKEN_REFRESH_URL", "https://graph.instagram.com/refresh_access_token"
+)
+AUTOPOST_PUBLIC_MEDIA_URL = env.url("AUTOPOST_PUBLIC_MEDIA_URL", None)
+AUTOPOST_INSTAGRAM_POLL_SECONDS = env.float("AUTOPOST_INSTAGRAM_POLL_SECONDS", 5.0, minimum=0.01, maximum=60)
+AUTOPOST_INSTAGRAM_POLL_TIMEOUT = env.int("AUTOPOST_INSTAGRAM_POLL_TIMEOUT", 300, minimum=1, maximum=3600)
+
+ANTHROPIC_API_KEY = env.str("ANTHROPIC_API_KEY", "")
+ANTHROPIC_API_URL = env.url("ANTHROPIC_API_URL", "https://api.anthropic.com")
+AUTOPOST_ANTHROPIC_MODEL = env.str("AUTOPOST_ANTHROPIC_MODEL", "claude-sonnet-4-5")
+
+# The webhook URL contains its secret token, so a bad value is reported without it.
+DISCORD_WEBHOOK_URL = env.str("DISCORD_WEBHOOK_URL", "")
+if DISCORD_WEBHOOK_URL and not DISCORD_WEBHOOK_URL.startswith(("https://", "http://")):
+    raise ImproperlyConfigured(
+        "DISCORD_WEBHOOK_URL is invalid: expected the webhook URL that Discord shows, starting with https://."
+    )
+AUTOPOST_NOTIFIER = env.choice(
+    "AUTOPOST_NOTIFIER", "discord" if DISCORD_WEBHOOK_URL else "log", {"log", "discord"}
+)
+if AUTOPOST_NOTIFIER == "discord" and not DISCORD_WEBHOOK_URL:
+    raise ImproperlyConfigured("AUTOPOST_NOTIFIER=discord needs DISCORD_WEBHOOK_URL to be set.")

@@ -10,15 +10,19 @@ from django.utils.module_loading import import_string
 BACKENDS = {
     "AUTOPOST_PLANNER": {
         "template": "autopost.providers.template_planner.TemplatePlanner",
+        "llm": "autopost.providers.llm_planner.LLMPlanner",
     },
     "AUTOPOST_IMAGE_GENERATOR": {
         "local": "autopost.providers.local_images.LocalImageGenerator",
+        "replicate": "autopost.providers.replicate.ReplicateImageGenerator",
     },
     "AUTOPOST_PUBLISHER": {
         "outbox": "autopost.providers.outbox.OutboxPublisher",
+        "instagram": "autopost.providers.instagram.InstagramPublisher",
     },
     "AUTOPOST_NOTIFIER": {
         "log": "autopost.providers.log_notifier.LogNotifier",
+        "discord": "autopost.providers.discord.DiscordNotifier",
     },
 }
 

@@ -23,6 +23,19 @@ class PermanentError(ProviderError):
     retryable = False
 
 
+class PublishHeld(Exception):  # noqa: N818 (a hold is not an error: no retry is spent)
+    """The publisher cannot publish before `until`, for a reason a person should see on the post.
+
+    Raised for the account's publishing quota: the post goes back to
+    images_ready with its next attempt at `until`, and keeps its retries.
+    """
+
+    def __init__(self, reason, *, until):
+        super().__init__(reason)
+        self.reason = reason
+        self.until = until
+
+
 @dataclass(frozen=True)
 class PublishResult:
     media_id: str
