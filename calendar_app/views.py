@@ -157,13 +157,18 @@ def retry_post(request, pk):
     logger.info("calendar retry of post %s by user %s: applied=%s", post.pk, request.user.pk, result.applied)
 
     character = selectors.find_character(request.POST.get("character", "")) or None
+    text = _("%(character)s at %(time)s: %(message)s") % {
+        "character": post.character.name,
+        "time": f"{post.due_at.astimezone(selectors.site_zone()):%H:%M}",
+        "message": result.message,
+    }
     if not request.htmx:
         level = messages.SUCCESS if result.applied else messages.WARNING
-        messages.add_message(request, level, f"{post}: {result.message}")
+        messages.add_message(request, level, text)
         params = urlencode({"character": character.slug}) if character else ""
         return HttpResponseRedirect(reverse("calendar:page") + ("?" + params if params else ""))
 
-    flash = {"applied": result.applied, "message": f"{post}: {result.message}"}
+    flash = {"applied": result.applied, "message": text}
     response = render(
         request, "calendar/_today.html", today_context(request, character=character, now=now, flash=flash)
     )

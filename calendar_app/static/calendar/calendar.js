@@ -25,9 +25,12 @@
     notice.hidden = false;
   }
 
-  document.addEventListener("htmx:afterRequest", function (event) {
+  // beforeOnLoad fires while the polled element is still in the page; after an
+  // outerHTML swap, later events on it no longer reach the document.
+  document.addEventListener("htmx:beforeOnLoad", function (event) {
     if (!isRefresh(event)) return;
-    if (event.detail.successful) {
+    var status = event.detail.xhr.status;
+    if (status >= 200 && status < 300) {
       lastSuccess = new Date();
       if (notice) notice.hidden = true;
     } else {
