@@ -6,6 +6,7 @@ Paris stays on that Sunday whatever its UTC date is. Every function runs a fixed
 number of queries, whatever the number of posts.
 """
 
+import re
 import zoneinfo
 from collections import Counter
 from dataclasses import dataclass, field
@@ -26,6 +27,8 @@ TRANSITIONS_SHOWN = 3
 # is at most two days away from its date in the site's zone. Filtering on the
 # indexed scheduled_date first keeps the due_at range check to a few rows.
 LOCAL_DATE_MARGIN = timedelta(days=2)
+# What a Character.slug (a SlugField of at most 50 characters) can hold.
+SLUG_PATTERN = re.compile(r"[-a-zA-Z0-9_]{1,50}")
 
 
 def site_zone():
@@ -70,6 +73,13 @@ def active_characters():
 
 
 def find_character(slug):
+    """Return the character with this slug, or None; a value that cannot be a slug is never queried.
+
+    PostgreSQL rejects a NUL byte in a text parameter, so such a query string
+    would otherwise end in a 500.
+    """
+    if not SLUG_PATTERN.fullmatch(slug):
+        return None
     return Character.objects.filter(slug=slug).first()
 
 
