@@ -158,7 +158,7 @@ def test_calendar_in_chromium(browser, live_server, scene, settings):
     assert page.locator(f'#week [data-post-id="{evening.pk}"] .badge--amber.badge--pulse').is_visible()
     assert page.evaluate("window.loadedOnce") is True
 
-    # A failed refresh keeps the last view and says since when it is stale.
+    # A failed refresh keeps the last view and shows the time of the last good one.
     page.route("**/calendar/partials/**", lambda route: route.abort())
     page.wait_for_selector("#refresh-notice:not([hidden])", timeout=10_000)
     assert "Pas de mise à jour depuis" in page.inner_text("#refresh-notice")

@@ -1,5 +1,5 @@
 // Calendar page: show "not updated since HH:MM" when a periodic refresh fails.
-// htmx keeps the last view on a failed request; this only tells the reader.
+// htmx keeps the last view on a failed request, and this script only shows the notice.
 (function () {
   "use strict";
   var lastSuccess = new Date();
