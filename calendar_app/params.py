@@ -58,11 +58,8 @@ def parse_date(query, name, default):
 
 def parse_range(query, *, today):
     """Return (start, end) from the start and end parameters; default the week of `today`."""
-    monday = monday_of(today)
-    start = parse_date(query, "start", monday)
-    end = parse_date(
-        query, "end", monday + timedelta(days=6) if start == monday else start + timedelta(days=6)
-    )
+    start = parse_date(query, "start", monday_of(today))
+    end = parse_date(query, "end", start + timedelta(days=6))
     if end < start:
         raise BadParameter(
             "end",

@@ -191,3 +191,11 @@ def test_token_api_query_count_is_constant(client, frozen, mila, token, django_a
         response = client.get(URL, headers={"Authorization": f"Bearer {token}"})
 
     assert response.json()["totals"]["total"] == count
+
+
+def test_start_alone_gives_seven_days(staff_client, mila):
+    body = staff_client.get(URL, {"start": "2027-01-06"}).json()
+
+    assert body["startDate"] == "2027-01-06"
+    assert body["endDate"] == "2027-01-12"
+    assert len(body["days"]) == 7
