@@ -288,3 +288,19 @@ def test_today_partial_query_count_is_constant(staff_client, frozen, mila, djang
         response = staff_client.get("/calendar/partials/today/?character=mila", **HTMX)
 
     assert len(response.context["today_posts"]) == count
+
+
+def test_today_panel_marks_error_of_retried_post_as_past(staff_client, mila):
+    ScheduledPostFactory(
+        character=mila,
+        at=paris(2026, 12, 23, 16, 0),
+        status=Status.IMAGES_READY,
+        error_message="Instagram timed out",
+        error_step="posting",
+    )
+
+    html = staff_client.get("/calendar/partials/today/", **HTMX).content.decode()
+
+    assert 'class="error error--past"' in html
+    assert "Dernière erreur à la publication" in html
+    assert '<details class="post-error">' not in html
