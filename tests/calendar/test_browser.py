@@ -19,7 +19,7 @@ import time_machine
 from django.contrib.auth import get_user_model
 from PIL import Image
 
-from autopost.models import ScheduledPost
+from autopost.models import ExecutorHeartbeat, ScheduledPost
 from autopost.pipeline import transition
 from tests.factories import CharacterFactory, ScheduledPostFactory
 
@@ -69,6 +69,7 @@ def afternoon(settings):
 @pytest.fixture
 def scene(transactional_db, afternoon):
     get_user_model().objects.create_superuser("alice", "alice@example.com", PASSWORD)
+    ExecutorHeartbeat.objects.create(worker="cron", pass_started_at=afternoon - timedelta(minutes=2))
     mila = CharacterFactory(slug="mila", name="Mila")
     elena = CharacterFactory(slug="elena", name="Elena")
 
@@ -133,6 +134,7 @@ def test_calendar_in_chromium(browser, live_server, scene, settings):
     assert post_in_grid(page, scene["elena"]).is_visible()
     assert post_in_grid(page, scene["next_week"]).count() == 0
     assert page.locator("#week .day.is-today .now-line").count() == 1
+    assert "dernière exécution il y a 2" in page.inner_text("#week .executor")
     assert page.locator(f'#today [data-post-id="{scene["failed"].pk}"] .error').is_visible()
 
     # Switch character: Elena's tab hides Mila's posts.
