@@ -38,7 +38,8 @@ def authorise(request):
     if expected and token and hmac.compare_digest(token.encode(), expected.encode()):
         return None
     if token:
-        logger.warning("calendar API: rejected a bearer token from %s", request.META.get("REMOTE_ADDR"))
+        # The token itself is never logged, not even in part.
+        logger.warning("calendar API: rejected an invalid bearer token")
         return error_response(401, None, _("The bearer token is invalid."))
     return error_response(
         401, None, _("Sign in as staff or send the header Authorization: Bearer <AUTOPOST_API_TOKEN>.")

@@ -72,7 +72,7 @@ def query_string(monday, character):
     return urlencode(params)
 
 
-def week_context(request, *, monday, character, now):
+def week_context(*, monday, character, now):
     sunday = monday + timedelta(days=6)
     posts = selectors.posts_between(monday, sunday, character=character, now=now)
     totals = selectors.status_totals(posts)
@@ -114,7 +114,7 @@ def calendar_page(request):
     if character is not None and character not in characters:
         characters.append(character)  # an inactive character stays reachable through its URL
     context = {
-        **week_context(request, monday=monday, character=character, now=now),
+        **week_context(monday=monday, character=character, now=now),
         **today_context(request, character=character, now=now),
         "characters": characters,
         "notices": notices,
@@ -133,7 +133,7 @@ def calendar_page(request):
 def week_partial(request):
     now = timezone.now()
     monday, character, _notices = calendar_filters(request, now=now)
-    context = week_context(request, monday=monday, character=character, now=now)
+    context = week_context(monday=monday, character=character, now=now)
     return render(request, "calendar/_week.html", context)
 
 

@@ -199,3 +199,10 @@ def test_start_alone_gives_seven_days(staff_client, mila):
     assert body["startDate"] == "2027-01-06"
     assert body["endDate"] == "2027-01-12"
     assert len(body["days"]) == 7
+
+
+def test_wrong_token_is_logged_without_value(client, db, token, caplog):
+    client.get(URL, headers={"Authorization": "Bearer guessed-token-value-0123456789abcdef"})
+
+    assert "rejected an invalid bearer token" in caplog.text
+    assert "guessed-token-value" not in caplog.text
