@@ -1,4 +1,4 @@
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -304,3 +304,15 @@ def test_today_panel_marks_error_of_retried_post_as_past(staff_client, mila):
     assert 'class="error error--past"' in html
     assert "Dernière erreur à la publication" in html
     assert '<details class="post-error">' not in html
+
+
+def test_other_zone_post_sits_on_site_day(staff_client, mila):
+    ny = CharacterFactory(slug="nora", name="Nora", timezone="America/New_York")
+    # Sunday 27 December 20:00 in New York is Monday 28 December 02:00 in Paris.
+    post = ScheduledPostFactory(character=ny, at=datetime(2026, 12, 28, 1, 0, tzinfo=UTC))
+
+    html = staff_client.get("/calendar/?week=2026-W53").content.decode()
+
+    assert day_of_post(html, post.pk) == "2026-12-28"
+    assert '<span class="post-time">02:00</span>' in html
+    assert "20:00 America/New_York" in html
