@@ -290,7 +290,7 @@ def test_today_partial_query_count_is_constant(staff_client, frozen, mila, djang
     assert len(response.context["today_posts"]) == count
 
 
-def test_today_panel_marks_error_of_retried_post_as_past(staff_client, mila):
+def test_retried_post_error_shown_as_past(staff_client, mila):
     ScheduledPostFactory(
         character=mila,
         at=paris(2026, 12, 23, 16, 0),
