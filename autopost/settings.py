@@ -188,3 +188,16 @@ AUTOPOST_NOTIFIER = env.choice(
 )
 if AUTOPOST_NOTIFIER == "discord" and not DISCORD_WEBHOOK_URL:
     raise ImproperlyConfigured("AUTOPOST_NOTIFIER=discord needs DISCORD_WEBHOOK_URL to be set.")
+
+# Calendar and its JSON API.
+# Bearer token for /api/calendar-posts/ when no staff session is at hand; empty
+# disables token access. Compared in constant time, never logged.
+AUTOPOST_API_TOKEN = env.str("AUTOPOST_API_TOKEN", "")
+if AUTOPOST_API_TOKEN and len(AUTOPOST_API_TOKEN) < 32:
+    raise ImproperlyConfigured(
+        "AUTOPOST_API_TOKEN is too short: use at least 32 characters "
+        '(python -c "import secrets; print(secrets.token_urlsafe(32))").'
+    )
+AUTOPOST_CALENDAR_REFRESH_SECONDS = env.int("AUTOPOST_CALENDAR_REFRESH_SECONDS", 30, minimum=1, maximum=3600)
+# The calendar shows the executor's last pass in red once it is older than this.
+AUTOPOST_EXECUTOR_LATE_MINUTES = env.int("AUTOPOST_EXECUTOR_LATE_MINUTES", 10, minimum=1, maximum=1440)

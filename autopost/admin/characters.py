@@ -6,14 +6,17 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from autopost.models import DAY_TYPES, Character, validate_slots
 
+# A context keeps these form labels apart from Django's own weekday names,
+# which the calendar shows in lower case as French writes them.
 DAY_TYPE_LABELS = {
-    "weekday": _("Monday to Thursday"),
-    "friday": _("Friday"),
-    "saturday": _("Saturday"),
-    "sunday": _("Sunday"),
+    "weekday": pgettext_lazy("day type", "Monday to Thursday"),
+    "friday": pgettext_lazy("day type", "Friday"),
+    "saturday": pgettext_lazy("day type", "Saturday"),
+    "sunday": pgettext_lazy("day type", "Sunday"),
 }
 
 
