@@ -173,7 +173,15 @@ class DailySchedule(models.Model):
         return f"{self.character_id} {self.schedule_date}"
 
     def refresh_progress(self):
-        """Recompute counters and status from the posts in two queries, none per post."""
+        """Recompute counters and status from the posts in three queries, none per post.
+
+        Call it inside the transaction that changed a post. The day's row is
+        locked before counting: under READ COMMITTED, two transactions that each
+        count before the other commits would otherwise both write a count that
+        misses the other's post. SQLite needs no lock, because its IMMEDIATE
+        transactions already run one at a time.
+        """
+        list(DailySchedule.objects.select_for_update().filter(pk=self.pk).values_list("pk"))
         final = Q(status__in=ScheduledPost.FINAL_STATUSES) | Q(
             status=ScheduledPost.Status.FAILED, next_attempt_at__isnull=True
         )

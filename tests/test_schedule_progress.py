@@ -116,8 +116,8 @@ def test_refresh_progress_query_count_ignores_post_count(day, django_assert_num_
             character=schedule.character, scheduled_date=DAY, scheduled_time=time(21, minute)
         )
 
-    # One aggregate over the day's posts and one update of the day.
-    with django_assert_num_queries(2):
+    # A lock on the day's row, one aggregate over its posts and one update.
+    with django_assert_num_queries(3):
         schedule.refresh_progress()
 
     assert schedule.posts_total == 3 + extra_posts
