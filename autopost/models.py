@@ -181,7 +181,9 @@ class DailySchedule(models.Model):
         misses the other's post. SQLite needs no lock, because its IMMEDIATE
         transactions already run one at a time.
         """
-        list(DailySchedule.objects.select_for_update().filter(pk=self.pk).values_list("pk"))
+        # order_by() drops the default ordering by character, whose join would
+        # make FOR UPDATE lock the character's row too.
+        list(DailySchedule.objects.select_for_update().filter(pk=self.pk).order_by().values_list("pk"))
         final = Q(status__in=ScheduledPost.FINAL_STATUSES) | Q(
             status=ScheduledPost.Status.FAILED, next_attempt_at__isnull=True
         )
