@@ -4,7 +4,7 @@ import zoneinfo
 from datetime import time
 
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -172,6 +172,9 @@ class DailySchedule(models.Model):
     def __str__(self):
         return f"{self.character_id} {self.schedule_date}"
 
+    # savepoint=False: inside the caller's transaction this adds no query;
+    # called on its own, it opens the transaction that the row lock needs.
+    @transaction.atomic(savepoint=False)
     def refresh_progress(self):
         """Recompute counters and status from the posts in three queries, none per post.
 

@@ -121,3 +121,15 @@ def test_refresh_progress_query_count_ignores_post_count(day, django_assert_num_
         schedule.refresh_progress()
 
     assert schedule.posts_total == 3 + extra_posts
+
+
+@pytest.mark.django_db(transaction=True)
+def test_refresh_progress_outside_transaction():
+    character = CharacterFactory(slug="mila")
+    schedule = DailyScheduleFactory(character=character, schedule_date=DAY)
+    ScheduledPostFactory(character=character, scheduled_date=DAY, status=Status.POSTED)
+
+    schedule.refresh_progress()
+
+    schedule.refresh_from_db()
+    assert (schedule.status, schedule.posts_completed) == (DailySchedule.Status.COMPLETED, 1)
