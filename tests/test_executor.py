@@ -1,6 +1,6 @@
 """One executor pass: catch-up and lookahead windows, publishing on time, retries, claims."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 import time_machine
@@ -426,3 +426,31 @@ def test_expired_claim_is_taken_over(mila, backends, clock):
         "worker-a",
     )
     assert "worker-b" in takeover.message
+
+
+# DST days in Europe/Paris.
+
+
+def test_spring_gap_slot_publishes_at_three(mila, backends, clock):
+    # 02:30 does not exist on 29 March 2026; the slot moves to 03:00 (01:00 UTC).
+    post = ScheduledPostFactory(character=mila, scheduled_date=date(2026, 3, 29), scheduled_time=time(2, 30))
+    clock.move_to(datetime(2026, 3, 29, 0, 59, tzinfo=UTC))
+    run()
+    early = statuses(post)
+    clock.move_to(datetime(2026, 3, 29, 1, 0, tzinfo=UTC))
+    run()
+
+    assert early == [Status.IMAGES_READY]
+    assert statuses(post) == [Status.POSTED]
+
+
+def test_autumn_repeated_slot_publishes_once(mila, backends, clock):
+    # 02:30 occurs twice on 25 October 2026; the first one is 00:30 UTC.
+    post = ScheduledPostFactory(character=mila, scheduled_date=date(2026, 10, 25), scheduled_time=time(2, 30))
+    clock.move_to(datetime(2026, 10, 25, 0, 30, tzinfo=UTC))
+    run()
+    clock.move_to(datetime(2026, 10, 25, 1, 30, tzinfo=UTC))
+    run()
+
+    assert statuses(post) == [Status.POSTED]
+    assert backends.published[str(post.pk)] == 1

@@ -62,7 +62,7 @@ def test_day_with_every_post_posted_is_completed(day):
 
 
 @pytest.mark.parametrize("last", [Status.MISSED, Status.CANCELLED, Status.FAILED])
-def test_day_over_with_a_final_non_posted_is_partial(day, last):
+def test_day_with_final_non_posted_is_partial(day, last):
     schedule, posts = day
     set_statuses(posts, Status.POSTED, Status.POSTED, last)
 
