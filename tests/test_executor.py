@@ -9,6 +9,7 @@ from autopost.executor import backoff_seconds, run_pass
 from autopost.models import DailySchedule, PostTransition, ScheduledPost
 from autopost.pipeline import transition
 from autopost.providers.base import PermanentError, RetryableError
+from autopost.providers.outbox import OutboxPublisher, outbox_folder
 from tests.factories import CharacterFactory, ScheduledPostFactory
 
 Status = ScheduledPost.Status
@@ -454,3 +455,38 @@ def test_autumn_repeated_slot_publishes_once(mila, backends, clock):
 
     assert statuses(post) == [Status.POSTED]
     assert backends.published[str(post.pk)] == 1
+
+
+# Crashes and late retries.
+
+
+def test_failed_retry_past_catchup_is_missed(mila, backends, clock):
+    post = post_due(mila, -timedelta(hours=19), status=Status.FAILED, retry_count=1)
+    ScheduledPost.objects.filter(pk=post.pk).update(next_attempt_at=NOW - timedelta(hours=1))
+
+    run()
+
+    assert statuses(post) == [Status.MISSED]
+    assert backends.generated == {}
+
+
+def test_crashed_publish_is_reconciled_not_repeated(mila, clock, media_root):
+    post = post_due(mila, -timedelta(minutes=5), status=Status.POSTING, image_urls=["/media/a.jpg"])
+    ScheduledPost.objects.filter(pk=post.pk).update(
+        claimed_by="worker-b", claim_expires_at=NOW - timedelta(seconds=1)
+    )
+    # worker-b wrote the outbox record, then died before recording the publish.
+    OutboxPublisher().publish(post, claim=None)
+    record = outbox_folder(post) / "post.json"
+    written = record.stat().st_mtime_ns
+
+    result = run(worker="worker-a")
+
+    post.refresh_from_db()
+    assert result.counts["reconciled"] == 1
+    assert post.status == Status.POSTED
+    assert post.instagram_post_id == f"outbox-{post.pk}"
+    assert post.posting_started_at is None
+    assert record.stat().st_mtime_ns == written
+    last = PostTransition.objects.filter(post=post).last()
+    assert last.message == "found already published; not published again"
