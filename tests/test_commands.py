@@ -121,7 +121,8 @@ def test_bad_arguments_raise_command_error(due_posts, backends, clock, args, mes
     assert not ScheduledPost.objects.exclude(status=Status.SCHEDULED).exists()
 
 
-def test_loop_stops_on_sigterm_after_step_in_hand(tmp_path):
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
+def test_loop_stops_after_step_in_hand(tmp_path, signum):
     marker = tmp_path / "step-started"
     environ = {
         **os.environ,
@@ -143,7 +144,7 @@ def test_loop_stops_on_sigterm_after_step_in_hand(tmp_path):
         while not marker.exists() and child.poll() is None and time.monotonic() < deadline:
             time.sleep(0.05)
         assert marker.exists(), child.stderr.read() if child.poll() is not None else "no step started"
-        child.send_signal(signal.SIGTERM)
+        child.send_signal(signum)
         out, err = child.communicate(timeout=60)
     finally:
         if child.poll() is None:
