@@ -148,11 +148,11 @@ def test_post_is_published_at_its_slot_never_before(mila, backends, clock):
     run()
     clock.move_to(NOW + timedelta(minutes=29, seconds=59))
     run()
-    held = statuses(post)
+    before_slot = statuses(post)
     clock.move_to(NOW + timedelta(minutes=30))
     run()
 
-    assert held == [Status.IMAGES_READY]
+    assert before_slot == [Status.IMAGES_READY]
     post.refresh_from_db()
     assert post.status == Status.POSTED
     assert post.posted_at == NOW + timedelta(minutes=30)

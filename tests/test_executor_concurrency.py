@@ -1,7 +1,12 @@
 """Two executors on PostgreSQL over the same due posts: each post is published exactly once."""
 
+import json
+import os
+import subprocess
+import sys
 import threading
 from datetime import date, datetime, time, timedelta
+from pathlib import Path
 
 import pytest
 from django.db import connection
@@ -13,6 +18,7 @@ from autopost.timeutil import local_to_utc
 from tests.factories import CharacterFactory, DailyScheduleFactory
 
 Status = ScheduledPost.Status
+ROOT = Path(__file__).resolve().parent.parent
 POSTS = 200
 WORKERS = 2
 # Few days for many posts, so that both workers keep updating the same
@@ -163,3 +169,23 @@ def test_overlapping_transitions_keep_day_counters_right():
     schedule.refresh_from_db()
     assert schedule.posts_completed == 2
     assert schedule.status == DailySchedule.Status.COMPLETED
+
+
+def test_two_processes_on_sqlite_publish_each_once(tmp_path):
+    # Runs on every backend: the child uses its own SQLite file, where claims
+    # rest on IMMEDIATE transactions and the conditional update's row count.
+    child = subprocess.run(
+        [sys.executable, str(ROOT / "tests" / "sqlite_workers_child.py"), str(tmp_path), str(POSTS)],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+    assert child.returncode == 0, child.stderr
+    outcome = json.loads(child.stdout.splitlines()[-1])
+    assert outcome["exit_codes"] == [0, 0]
+    assert len(outcome["published"]) == POSTS
+    assert set(outcome["published"].values()) == {1}
+    assert outcome["statuses"] == {Status.POSTED: POSTS}
