@@ -4,7 +4,7 @@ import zoneinfo
 from datetime import time
 
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -172,8 +172,21 @@ class DailySchedule(models.Model):
     def __str__(self):
         return f"{self.character_id} {self.schedule_date}"
 
+    # savepoint=False: inside the caller's transaction this adds no query;
+    # called on its own, it opens the transaction that the row lock needs.
+    @transaction.atomic(savepoint=False)
     def refresh_progress(self):
-        """Recompute counters and status from the posts in two queries, none per post."""
+        """Recompute counters and status from the posts in three queries, none per post.
+
+        Call it inside the transaction that changed a post. The day's row is
+        locked before counting: under READ COMMITTED, two transactions that each
+        count before the other commits would otherwise both write a count that
+        misses the other's post. SQLite needs no lock, because its IMMEDIATE
+        transactions already run one at a time.
+        """
+        # order_by() drops the default ordering by character, whose join would
+        # make FOR UPDATE lock the character's row too.
+        list(DailySchedule.objects.select_for_update().filter(pk=self.pk).order_by().values_list("pk"))
         final = Q(status__in=ScheduledPost.FINAL_STATUSES) | Q(
             status=ScheduledPost.Status.FAILED, next_attempt_at__isnull=True
         )

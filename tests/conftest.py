@@ -1,7 +1,15 @@
 import pytest
 from django.db import connection
 
+from autopost.providers import BACKENDS
+from tests import providers
 from tests.factories import CharacterFactory
+
+TEST_BACKENDS = {
+    "AUTOPOST_IMAGE_GENERATOR": "tests.providers.InstantImages",
+    "AUTOPOST_PUBLISHER": "tests.providers.CountingPublisher",
+    "AUTOPOST_NOTIFIER": "tests.providers.RecordingNotifier",
+}
 
 
 def pytest_collection_modifyitems(config, items):
@@ -88,6 +96,17 @@ def fake_discord(settings):
 
 
 @pytest.fixture
+def backends(monkeypatch, settings):
+    """Select the instant, counting test providers; return their shared recorder."""
+    providers.recorder.reset()
+    for role, path in TEST_BACKENDS.items():
+        monkeypatch.setitem(BACKENDS[role], "test", path)
+        setattr(settings, role, "test")
+    return providers.recorder
+
+
+@pytest.fixture
 def media_root(settings, tmp_path):
+    """Give the test its own media folder, so parallel workers never share files."""
     settings.MEDIA_ROOT = str(tmp_path / "media")
     return tmp_path / "media"

@@ -17,8 +17,9 @@ TOKEN = "IGQWRtest-secret-token-mila-0001"
 ACCOUNT = "17841400000001"
 # One publish pass of a 3-image carousel: heartbeat, missed-post sweep, the
 # claim, one committed write per container id, two around media_publish, the
-# posted transition and the final empty claim query (savepoints included).
-QUERIES_PER_PUBLISH = 33
+# posted transition with its day-row lock, and the final empty claim query
+# (savepoints included).
+QUERIES_PER_PUBLISH = 35
 IMAGES = [f"/media/posts/mila/img-{n}.jpg" for n in (1, 2, 3)]
 
 

@@ -46,16 +46,16 @@ class OutboxPublisher(Publisher):
             "slot": f"{post.scheduled_date.isoformat()} {post.scheduled_time:%H:%M}",
             "images": post.image_urls,
             "caption": post.full_caption,
-            "published_by": claim.worker,
+            "published_by": getattr(claim, "worker", ""),
         }
         with tempfile.NamedTemporaryFile("w", dir=folder, suffix=".partial", delete=False) as partial:
             json.dump(record, partial, ensure_ascii=False, indent=2)
         try:
             os.link(partial.name, folder / "post.json")
         except FileExistsError:
-            logger.error("post %s: published a second time by %s", post.pk, claim.worker)
+            logger.error("post %s: published a second time by %s", post.pk, getattr(claim, "worker", ""))
             with duplicates_log().open("a", encoding="utf-8") as log:
-                log.write(f"{post.pk}\t{claim.worker}\n")
+                log.write(f"{post.pk}\t{getattr(claim, 'worker', '')}\n")
         finally:
             os.unlink(partial.name)
         return self._result(post)

@@ -1,7 +1,7 @@
 import pytest
 import time_machine
 
-from tests.calendar.helpers import NOW
+from tests.calendar_page.helpers import NOW
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@ import pytest
 from django.test import Client
 
 from autopost.models import PostTransition, ScheduledPost
-from tests.calendar.helpers import paris
+from tests.calendar_page.helpers import paris
 from tests.factories import ScheduledPostFactory
 
 Status = ScheduledPost.Status

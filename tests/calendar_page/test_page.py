@@ -4,7 +4,7 @@ import pytest
 
 from autopost.models import ExecutorHeartbeat, PostTransition, ScheduledPost
 from calendar_app.status_styles import STATUS_STYLES
-from tests.calendar.helpers import NOW, WEEK, day_of_post, make_posts, paris
+from tests.calendar_page.helpers import NOW, WEEK, day_of_post, make_posts, paris
 from tests.factories import CharacterFactory, ScheduledPostFactory
 
 Status = ScheduledPost.Status

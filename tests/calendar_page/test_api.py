@@ -1,7 +1,7 @@
 import pytest
 
 from autopost.models import ScheduledPost
-from tests.calendar.helpers import make_posts, paris
+from tests.calendar_page.helpers import make_posts, paris
 from tests.factories import ScheduledPostFactory
 
 Status = ScheduledPost.Status
