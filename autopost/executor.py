@@ -309,6 +309,8 @@ def run_pass(*, worker, character=None, max_posts=None, report=None, should_stop
         if post is None:
             break
         result.steps += 1
+        if report:
+            report(post, "claimed")
         outcome = run_step(post, worker=worker, now=now)
         result.counts[outcome] += 1
         if report:

@@ -67,6 +67,9 @@ def transition(post, to_status, *, actor, message="", now=None, claim=None, expe
 
     for name, value in fields.items():
         setattr(post, name, value)
+    # Callers that report each change (run_executor prints one line per
+    # transition) read where the post came from here.
+    post.previous_status = from_status
     logger.debug("post %s: %s -> %s by %s", post.pk, from_status, to_status, actor)
     return post
 

@@ -45,15 +45,19 @@ def run_executor(*args):
     return out.getvalue().splitlines()
 
 
-def test_one_line_per_step_and_summary(due_posts, backends, clock):
+def test_one_line_per_transition_and_summary(due_posts, backends, clock):
     lines = run_executor()
 
     assert lines == [
-        "mila       2026-12-23 16:00  missed      -> missed",
-        "mila       2026-12-24 11:00  generated   -> images_ready",
-        "mila       2026-12-24 11:00  posted      -> posted",
-        "elena      2026-12-24 11:30  generated   -> images_ready",
-        "elena      2026-12-24 11:30  posted      -> posted",
+        "mila       2026-12-23 16:00  scheduled    -> missed       missed",
+        "mila       2026-12-24 11:00  scheduled    -> generating   claimed",
+        "mila       2026-12-24 11:00  generating   -> images_ready generated",
+        "mila       2026-12-24 11:00  images_ready -> posting      claimed",
+        "mila       2026-12-24 11:00  posting      -> posted       posted",
+        "elena      2026-12-24 11:30  scheduled    -> generating   claimed",
+        "elena      2026-12-24 11:30  generating   -> images_ready generated",
+        "elena      2026-12-24 11:30  images_ready -> posting      claimed",
+        "elena      2026-12-24 11:30  posting      -> posted       posted",
         "Pass done: 4 step(s); generated 2, missed 1, posted 2.",
     ]
 
@@ -69,7 +73,8 @@ def test_failure_line_shows_error(due_posts, backends, clock):
     lines = run_executor("--character", "elena")
 
     assert lines == [
-        "elena      2026-12-24 11:30  retrying    -> failed  (upstream answered 503)",
+        "elena      2026-12-24 11:30  scheduled    -> generating   claimed",
+        "elena      2026-12-24 11:30  generating   -> failed       retrying  (upstream answered 503)",
         "Pass done: 1 step(s); missed 0, retrying 1.",
     ]
 

@@ -64,8 +64,12 @@ class Command(BaseCommand):
         return result
 
     def report(self, post, outcome):
+        """Write one line per status change: slot, from, to, and what the step did."""
+        slot = f"{post.character_id:<10} {post.scheduled_date} {post.scheduled_time:%H:%M}"
+        if outcome == "claim_lost":
+            self.stdout.write(f"{slot}  {post.status:<12} claim lost; row left to its new owner")
+            return
+        error = f"  ({post.error_message[:80]})" if outcome != "claimed" and post.error_message else ""
         self.stdout.write(
-            f"{post.character_id:<10} {post.scheduled_date} {post.scheduled_time:%H:%M}  "
-            f"{outcome:<11} -> {post.status}"
-            + (f"  ({post.error_message[:80]})" if post.error_message else "")
+            f"{slot}  {post.previous_status:<12} -> {post.status:<12} {outcome}{error}".rstrip()
         )
