@@ -5,10 +5,13 @@ from dataclasses import dataclass
 from datetime import time, timedelta
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
+from autopost import clock
 from autopost.models import Character, DailySchedule, ScheduledPost
 from autopost.providers import get_planner
 from autopost.timeutil import local_to_utc
+from scheduler.models import SpecialDay, special_day_for
 
 logger = logging.getLogger(__name__)
 
@@ -31,6 +34,7 @@ class PlanSummary:
     schedules_created: int = 0
     posts_created: int = 0
     days_without_slots: int = 0
+    special_days_used: int = 0
 
 
 def normalise_hashtags(tags):
@@ -71,20 +75,41 @@ def create_missing_posts(schedule, character):
     return len(new_posts)
 
 
-def plan_day(*, character, day, planner, summary):
-    """Plan one day for one character, idempotently."""
+def plan_day(*, character, day, planner, summary, special_days=()):
+    """Plan one day for one character, idempotently.
+
+    A day that already has a schedule keeps its plan: only slots without a
+    row get one, so edited or started posts are never overwritten. A special
+    day replaces the slot times (when it has its own) and steers the planner.
+    """
     with transaction.atomic():
         schedule = DailySchedule.objects.filter(character=character, schedule_date=day).first()
+        if schedule is not None:
+            summary.posts_created += create_missing_posts(schedule, character)
+            return
+
+        special = special_day_for(character, day, special_days)
+        slot_times = character.slots_for(day)
+        if special and special.slot_times:
+            slot_times = [time.fromisoformat(slot) for slot in special.slot_times]
+        if not slot_times:
+            summary.days_without_slots += 1
+            return
+
+        hints = special.planner_hints() if special else None
+        plan = planner.plan_day(character, day, slot_times, special_day=hints)
+        schedule = _create_schedule(character, day, plan)
         if schedule is None:
-            slot_times = character.slots_for(day)
-            if not slot_times:
-                summary.days_without_slots += 1
-                return
-            schedule = _create_schedule(character, day, planner.plan_day(character, day, slot_times))
-            if schedule is None:
-                return
-            summary.schedules_created += 1
-        summary.posts_created += create_missing_posts(schedule, character)
+            return
+        summary.schedules_created += 1
+        if special:
+            summary.special_days_used += 1
+        # A new schedule has no posts yet, so every slot gets one and the
+        # counters set at creation are already right.
+        ScheduledPost.objects.bulk_create(
+            [post_from_slot(schedule, character, slot) for slot in plan["posts"]]
+        )
+        summary.posts_created += len(plan["posts"])
 
 
 def _create_schedule(character, day, plan):
@@ -100,6 +125,7 @@ def _create_schedule(character, day, plan):
                 scheduled_posts=plan["posts"],
                 generated_by=plan["generated_by"],
                 generation_reasoning=plan["reasoning"],
+                posts_total=len(plan["posts"]),
             )
     except IntegrityError:
         logger.info("day %s of %s was planned concurrently; keeping that plan", day, character.slug)
@@ -112,8 +138,28 @@ def plan_days(*, start, days, character=None, planner=None):
     characters = Character.objects.filter(active=True)
     if character:
         characters = characters.filter(slug=character)
+    last = start + timedelta(days=days - 1)
+    special_days = list(SpecialDay.objects.covering(start, last))
+
     summary = PlanSummary()
     for each in characters:
         for offset in range(days):
-            plan_day(character=each, day=start + timedelta(days=offset), planner=planner, summary=summary)
+            plan_day(
+                character=each,
+                day=start + timedelta(days=offset),
+                planner=planner,
+                summary=summary,
+                special_days=special_days,
+            )
     return summary
+
+
+# The daily planner covers today and tomorrow, so a failed run is repaired by
+# the next one before tomorrow's first slot.
+PLANNER_DAYS = 2
+
+
+def plan_upcoming(*, start=None, days=PLANNER_DAYS, character=None):
+    """Plan from `start` (default: today in the site's zone, read once from the clock)."""
+    start = start or timezone.localdate(clock.now())
+    return start, plan_days(start=start, days=days, character=character)
