@@ -159,10 +159,10 @@ AUTOPOST_EXECUTOR_EVERY_MINUTES = env.int("AUTOPOST_EXECUTOR_EVERY_MINUTES", 1, 
 # service; AUTOPOST_Q_BROKER=redis://host:6379/0 switches to Redis.
 AUTOPOST_Q_BROKER = env.str("AUTOPOST_Q_BROKER", "orm")
 if AUTOPOST_Q_BROKER != "orm" and not re.fullmatch(r"rediss?://\S+", AUTOPOST_Q_BROKER):
-    # The value may hold a Redis password, so the message shows only its start.
+    # The value may hold a password, so the message shows only its scheme.
     raise ImproperlyConfigured(
-        f"AUTOPOST_Q_BROKER={AUTOPOST_Q_BROKER[:8]!r}... is invalid: expected orm (the default) "
-        "or a Redis URL such as redis://127.0.0.1:6379/0."
+        f"AUTOPOST_Q_BROKER={AUTOPOST_Q_BROKER.split(':', 1)[0]}:... is invalid: expected orm "
+        "(the default) or a Redis URL such as redis://127.0.0.1:6379/0."
     )
 Q_CLUSTER = {
     "name": "autopost",
