@@ -139,7 +139,7 @@ def test_spring_forward_slot_moves_after_gap(db):
     gap, normal = ScheduledPost.objects.filter(character=character).order_by("scheduled_time")
     assert gap.scheduled_time == time(2, 30)
     assert gap.due_at == datetime(2026, 3, 29, 1, 0, tzinfo=UTC)  # 03:00 CEST
-    assert "moved to 03:00" in gap.due_note
+    assert "déplacé à 03:00" in gap.due_note
     assert normal.due_at == datetime(2026, 3, 29, 8, 0, tzinfo=UTC)
     assert normal.due_note == ""
 
@@ -151,7 +151,7 @@ def test_fall_back_slot_uses_first_occurrence(db):
 
     repeated, normal = ScheduledPost.objects.filter(character=character).order_by("scheduled_time")
     assert repeated.due_at == datetime(2026, 10, 25, 0, 30, tzinfo=UTC)  # 02:30 CEST, before 02:30 CET
-    assert "first occurrence" in repeated.due_note
+    assert "la première occurrence est retenue" in repeated.due_note
     assert normal.due_at == datetime(2026, 10, 25, 9, 0, tzinfo=UTC)  # CET from here on
 
 
