@@ -11,7 +11,7 @@ from django.core.management.base import CommandError
 from autopost.models import DailySchedule, PostTransition, ScheduledPost
 from scheduler.models import ImportedDay
 
-# CI clones the repository beside a shared/ folder that holds sample inputs.
+# CI clones the repository beside a shared/ folder that contains sample inputs.
 SAMPLE_DATA = Path(
     os.environ.get("AUTOPOST_SAMPLE_DATA") or Path(__file__).resolve().parents[2] / "shared" / "data"
 )

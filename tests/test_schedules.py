@@ -212,7 +212,11 @@ def settings_error(**env):
     environ = {**os.environ, "SECRET_KEY": "x", "DJANGO_SETTINGS_MODULE": "autopost.settings", **env}
     environ.pop("DATABASE_URL", None)
     result = subprocess.run(
-        [sys.executable, "-c", "import django; django.setup()"],
+        [
+            sys.executable,
+            "-c",
+            "import django; django.setup(); from django.conf import settings; print(settings.Q_CLUSTER)",
+        ],
         cwd=REPO,
         env=environ,
         capture_output=True,
@@ -238,3 +242,49 @@ def test_bad_scheduler_setting_is_rejected(name, value, message):
     assert "ImproperlyConfigured" in stderr
     assert "secret@" not in stderr
     assert message in stderr
+
+
+def test_setup_schedules_in_concurrent_processes_on_sqlite(tmp_path):
+    # Separate processes on one SQLite file: the write lock taken by BEGIN
+    # IMMEDIATE must serialise them like the advisory lock does on PostgreSQL.
+    environ = {
+        **os.environ,
+        "SECRET_KEY": "x",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "AUTOPOST_LOG_LEVEL": "WARNING",
+    }
+    manage = [sys.executable, "manage.py"]
+    subprocess.run([*manage, "migrate", "-v0"], cwd=REPO, env=environ, check=True, timeout=120)
+
+    runs = [
+        subprocess.Popen(
+            [*manage, "setup_schedules"], cwd=REPO, env=environ, stdout=subprocess.PIPE, text=True
+        )
+        for _ in range(4)
+    ]
+    outputs = [run.communicate(timeout=120)[0] for run in runs]
+
+    assert [run.returncode for run in runs] == [0, 0, 0, 0]
+    assert sum(output.count("autopost-planner         created") for output in outputs) == 1
+    check = subprocess.run(
+        [*manage, "shell", "-c", "from django_q.models import Schedule; print(Schedule.objects.count())"],
+        cwd=REPO,
+        env=environ,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert check.stdout.strip().splitlines()[-1] == "2"
+
+
+def test_redis_broker_url_selects_redis():
+    code, output = settings_error(AUTOPOST_Q_BROKER="redis://127.0.0.1:6379/0")
+
+    try:
+        import redis  # noqa: F401
+    except ImportError:
+        assert code != 0
+        assert "the redis package is missing" in output
+        assert 'pip install -e ".[redis]"' in output
+    else:
+        assert code == 0
