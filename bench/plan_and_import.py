@@ -51,16 +51,24 @@ def make_characters(count):
 
 def measure(label, work, rows_of):
     from django.db import connection
-    from django.test.utils import CaptureQueriesContext
 
-    with CaptureQueriesContext(connection) as queries:
+    queries = 0
+
+    def count(execute, sql, params, many, context):
+        nonlocal queries
+        queries += 1
+        return execute(sql, params, many, context)
+
+    # An execute wrapper counts every query without keeping its SQL, unlike
+    # CaptureQueriesContext, whose log stops at 9,000 queries.
+    with connection.execute_wrapper(count):
         started = time.perf_counter()
         result = work()
         elapsed = time.perf_counter() - started
     rows = rows_of(result)
     print(
         f"{label}: {rows:,} rows in {elapsed:.1f} s = {rows / elapsed:,.0f} rows/s, "
-        f"{len(queries):,} queries ({len(queries) / rows:.2f} per row)"
+        f"{queries:,} queries ({queries / rows:.2f} per row)"
     )
 
 

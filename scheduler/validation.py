@@ -72,6 +72,9 @@ def check_day_fields(entry, where):
         limit = max_length(DailySchedule, model_field)
         if value is not None and (not isinstance(value, str) or len(value) > limit):
             errors.append(f"{where}: {name} must be text of at most {limit} characters; shorten it.")
+    for name in ("daily_theme", "reasoning"):
+        if entry.get(name) is not None and not isinstance(entry[name], str):
+            errors.append(f"{where}: {name} must be text; put it in quotes.")
     if "posts" not in entry and "scheduled_posts" not in entry:
         errors.append(f'{where}: no slots; add a "posts" (or "scheduled_posts") list.')
     elif not isinstance(slots_of(entry), list):

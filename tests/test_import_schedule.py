@@ -199,6 +199,14 @@ BAD_INPUTS = {
         day([slot("10:00", type="story")]),
         ["slot 1 at 10:00: type 'story' is invalid; use one of carousel, reel"],
     ),
+    "theme not text": (
+        day(daily_theme=["Noël"]),
+        ["day 2026-12-24 mila (entry 2): daily_theme must be text; put it in quotes."],
+    ),
+    "no slots": (
+        {"date": "2026-12-24", "character": "mila"},
+        ['day 2026-12-24 mila (entry 2): no slots; add a "posts" (or "scheduled_posts") list.'],
+    ),
     "day twice in the file": (
         [day(), day()],
         ["day 2026-12-24 mila (entry 2): this day is already in the file as entry 1", "keep one of them"],

@@ -1,6 +1,10 @@
+import re
 from datetime import UTC, date, datetime, time
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
 
 from autopost import clock
 from autopost.executor import run_pass
@@ -186,3 +190,47 @@ def test_executor_pass_reads_clock_once(mila, counted_clock, time_machine):
 
     assert result.steps == 4  # two posts generated, then published
     assert len(counted_clock) == 1
+
+
+def test_planning_query_count_does_not_grow_per_post(mila, django_assert_num_queries):
+    special_day(slot_times=["10:00", "14:00", "20:00"])
+
+    # Characters, special days and their targets, then 7 per day: two
+    # savepoints, the lookup of an existing day, the day and its posts.
+    with django_assert_num_queries(3 + 7 * 3):
+        plan_days(start=date(2026, 12, 23), days=3)
+
+
+def test_replanning_query_count(mila, django_assert_num_queries):
+    plan_days(start=CHRISTMAS_EVE, days=3)
+
+    # Characters, special days, then per day: savepoint, lookup, existing slot times, release.
+    with django_assert_num_queries(2 + 4 * 3):
+        plan_days(start=CHRISTMAS_EVE, days=3)
+
+
+def test_run_scheduler_plans_given_days(mila, elena):
+    output = StringIO()
+
+    call_command(
+        "run_scheduler", "--date", "2026-12-24", "--days", "3", "--character", "elena", stdout=output
+    )
+
+    assert "Planned 3 day(s) from 2026-12-24: 3 new schedule(s)" in output.getvalue()
+    assert DailySchedule.objects.filter(character=elena).count() == 3
+    assert not DailySchedule.objects.filter(character=mila).exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--date", "24/12/2026"], "--date '24/12/2026' is not a date: use YYYY-MM-DD"),
+        (["--days", "0"], "--days 0 is invalid: use a number from 1 to 366."),
+        (["--character", "zoe"], "Unknown character 'zoe': use one of mila."),
+    ],
+)
+def test_run_scheduler_rejects_bad_options(mila, args, message):
+    with pytest.raises(CommandError, match=re.escape(message)):
+        call_command("run_scheduler", *args, stdout=StringIO())
+
+    assert not DailySchedule.objects.exists()
