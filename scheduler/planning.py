@@ -143,14 +143,17 @@ def plan_days(*, start, days, character=None, planner=None):
 
     summary = PlanSummary()
     for each in characters:
-        for offset in range(days):
-            plan_day(
-                character=each,
-                day=start + timedelta(days=offset),
-                planner=planner,
-                summary=summary,
-                special_days=special_days,
-            )
+        # One transaction per character and a savepoint per day: a year of
+        # days commits once instead of 365 times.
+        with transaction.atomic():
+            for offset in range(days):
+                plan_day(
+                    character=each,
+                    day=start + timedelta(days=offset),
+                    planner=planner,
+                    summary=summary,
+                    special_days=special_days,
+                )
     return summary
 
 

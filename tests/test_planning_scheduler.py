@@ -195,17 +195,20 @@ def test_executor_pass_reads_clock_once(mila, counted_clock, time_machine):
 def test_planning_query_count_does_not_grow_per_post(mila, django_assert_num_queries):
     special_day(slot_times=["10:00", "14:00", "20:00"])
 
-    # Characters, special days and their targets, then 7 per day: two
-    # savepoints, the lookup of an existing day, the day and its posts.
-    with django_assert_num_queries(3 + 7 * 3):
+    # Characters, special days and their targets, the character's savepoint
+    # and its release, then 7 per day: a savepoint for the day and one for
+    # its insert with their releases, the lookup of an existing day, the day
+    # and its posts.
+    with django_assert_num_queries(3 + 2 + 7 * 3):
         plan_days(start=date(2026, 12, 23), days=3)
 
 
 def test_replanning_query_count(mila, django_assert_num_queries):
     plan_days(start=CHRISTMAS_EVE, days=3)
 
-    # Characters, special days, then per day: savepoint, lookup, existing slot times, release.
-    with django_assert_num_queries(2 + 4 * 3):
+    # Characters, special days, the character's savepoint and its release,
+    # then per day: savepoint, lookup, existing slot times, release.
+    with django_assert_num_queries(2 + 2 + 4 * 3):
         plan_days(start=CHRISTMAS_EVE, days=3)
 
 
