@@ -1,6 +1,6 @@
 """The django-q2 schedules of Autopost, declared once and registered idempotently.
 
-Adding a periodic task is one entry in SCHEDULES. `register_schedules` runs
+Adding a periodic task is one entry in `declared_schedules`. `register_schedules` runs
 under a database lock, so any number of concurrent `setup_schedules` runs leave
 exactly one row per schedule name.
 """

@@ -196,19 +196,18 @@ def test_planning_query_count_does_not_grow_per_post(mila, django_assert_num_que
     special_day(slot_times=["10:00", "14:00", "20:00"])
 
     # Characters, special days and their targets, the character's savepoint
-    # and its release, then 7 per day: a savepoint for the day and one for
-    # its insert with their releases, the lookup of an existing day, the day
-    # and its posts.
-    with django_assert_num_queries(3 + 2 + 7 * 3):
+    # and release, its existing days, then 4 per day: savepoint, the day,
+    # its posts, release.
+    with django_assert_num_queries(3 + 2 + 1 + 4 * 3):
         plan_days(start=date(2026, 12, 23), days=3)
 
 
 def test_replanning_query_count(mila, django_assert_num_queries):
     plan_days(start=CHRISTMAS_EVE, days=3)
 
-    # Characters, special days, the character's savepoint and its release,
-    # then per day: savepoint, lookup, existing slot times, release.
-    with django_assert_num_queries(2 + 2 + 4 * 3):
+    # Characters, special days, the character's savepoint and release, its
+    # existing days, then per day: savepoint, existing slot times, release.
+    with django_assert_num_queries(2 + 2 + 1 + 3 * 3):
         plan_days(start=CHRISTMAS_EVE, days=3)
 
 
@@ -237,3 +236,18 @@ def test_run_scheduler_rejects_bad_options(mila, args, message):
         call_command("run_scheduler", *args, stdout=StringIO())
 
     assert not DailySchedule.objects.exists()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_planners_create_each_day_once():
+    from tests.test_schedules import run_concurrently
+
+    CharacterFactory(slug="mila")
+    CharacterFactory(slug="elena")
+
+    errors = run_concurrently(4, lambda: plan_days(start=CHRISTMAS_EVE, days=3))
+
+    assert errors == []
+    assert DailySchedule.objects.count() == 6
+    assert ScheduledPost.objects.count() == 20  # Thursday 3, Friday 4, Saturday 3, for each
