@@ -288,3 +288,23 @@ def test_redis_broker_url_selects_redis():
         assert 'pip install -e ".[redis]"' in output
     else:
         assert code == 0
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_overlapping_executor_tasks_publish_each_post_once(time_machine):
+    from scheduler.tasks import run_executor_pass
+    from tests.factories import CharacterFactory
+
+    time_machine.move_to(datetime(2026, 12, 24, 19, 30, tzinfo=UTC), tick=False)  # 20:30 in Paris
+    for slug in ("mila", "elena", "zoe"):
+        CharacterFactory(slug=slug)
+    plan_days(start=date(2026, 12, 24), days=1)
+
+    errors = run_concurrently(4, run_executor_pass)
+
+    assert errors == []
+    assert ScheduledPost.objects.filter(status="posted").count() == 9
+    for post in ScheduledPost.objects.all():
+        assert post.transitions.filter(to_status="posted").count() == 1
+        assert post.transitions.filter(to_status="generating").count() == 1
