@@ -251,3 +251,18 @@ def test_concurrent_planners_create_each_day_once():
     assert errors == []
     assert DailySchedule.objects.count() == 6
     assert ScheduledPost.objects.count() == 20  # Thursday 3, Friday 4, Saturday 3, for each
+
+
+def test_planned_day_records_plan_and_slots(mila):
+    plan_days(start=CHRISTMAS_EVE, days=1)
+
+    schedule = DailySchedule.objects.get(character=mila)
+    assert schedule.daily_theme
+    assert schedule.mood
+    assert schedule.generated_by == "template_planner"
+    assert "3 slots" in schedule.generation_reasoning
+    keys = {"time", "type", "content_type", "location_key", "location_name", "mood", "outfit", "action"}
+    keys |= {"caption", "hashtags", "prompt_hints"}
+    for slot in schedule.scheduled_posts:
+        assert keys <= set(slot)
+    assert (schedule.posts_total, schedule.status) == (3, DailySchedule.Status.PENDING)
