@@ -140,7 +140,7 @@ def build_posts(schedule, character, slots, *, actor, now):
     """Return (unsaved posts, unsaved history rows) for a day's slots.
 
     A slot with `executed: true` was published by the older system: its row
-    starts as `posted`, with a history row that says so, so the executor
+    starts as `posted`, with a history row that records it, so the executor
     never publishes it again.
     """
     posts, history = [], []

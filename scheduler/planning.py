@@ -176,6 +176,6 @@ PLANNER_DAYS = 2
 
 
 def plan_upcoming(*, start=None, days=PLANNER_DAYS, character=None):
-    """Plan from `start` (default: today in the site's zone, read once from the clock)."""
+    """Plan from `start` and return (start, summary); `start` defaults to today in the site's zone."""
     start = start or timezone.localdate(clock.now())
     return start, plan_days(start=start, days=days, character=character)
