@@ -18,6 +18,7 @@ $(VENV)/.installed: $(BIN)/python pyproject.toml
 
 demo: $(VENV)/.installed
 	$(LOCAL) $(BIN)/python manage.py migrate --no-input
+	$(LOCAL) $(BIN)/python manage.py setup_schedules
 	$(LOCAL) $(BIN)/python manage.py demo
 
 serve: $(VENV)/.installed

@@ -103,6 +103,9 @@ class Character(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
+    # The zone read from the database, to detect a change on save.
+    _loaded_timezone = None
+
     class Meta:
         ordering = ["slug"]
         verbose_name = _("character")
@@ -115,6 +118,24 @@ class Character(models.Model):
         # The default repr would not show the token either; this keeps it that way
         # if someone adds fields to __str__.
         return f"<Character {self.slug}>"
+
+    def save(self, *args, **kwargs):
+        """Save; after a time zone change, move the due instants of posts not started yet."""
+        zone_changed = self._loaded_timezone not in (None, self.timezone)
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            if zone_changed:
+                # Imported here because retiming imports this module.
+                from autopost.retiming import retime_unstarted_posts
+
+                retime_unstarted_posts(self)
+        self._loaded_timezone = self.timezone
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._loaded_timezone = instance.__dict__.get("timezone")
+        return instance
 
     @property
     def zone(self):

@@ -201,3 +201,62 @@ if AUTOPOST_API_TOKEN and len(AUTOPOST_API_TOKEN) < 32:
 AUTOPOST_CALENDAR_REFRESH_SECONDS = env.int("AUTOPOST_CALENDAR_REFRESH_SECONDS", 30, minimum=1, maximum=3600)
 # The calendar shows the executor's last pass in red once it is older than this.
 AUTOPOST_EXECUTOR_LATE_MINUTES = env.int("AUTOPOST_EXECUTOR_LATE_MINUTES", 10, minimum=1, maximum=1440)
+
+# Scheduler: when the django-q2 cluster plans days and runs executor passes.
+# AUTOPOST_PLAN_AT is "HH:MM" or "HH:MM Area/City"; the zone defaults to TIME_ZONE.
+_plan_at = env.str("AUTOPOST_PLAN_AT", "06:05 Europe/Paris").split()
+if not 1 <= len(_plan_at) <= 2:
+    raise ImproperlyConfigured(
+        f"AUTOPOST_PLAN_AT={' '.join(_plan_at)!r} is invalid: expected HH:MM with an optional "
+        "IANA time zone, such as 06:05 Europe/Paris."
+    )
+_plan_env = Env(
+    {"AUTOPOST_PLAN_AT": _plan_at[0], "AUTOPOST_PLAN_AT zone": _plan_at[1] if len(_plan_at) == 2 else ""}
+)
+AUTOPOST_PLAN_AT = _plan_env.clock_time("AUTOPOST_PLAN_AT", "06:05")
+AUTOPOST_PLAN_TIME_ZONE = _plan_env.timezone("AUTOPOST_PLAN_AT zone", TIME_ZONE)
+AUTOPOST_EXECUTOR_EVERY_MINUTES = env.int("AUTOPOST_EXECUTOR_EVERY_MINUTES", 1, minimum=1, maximum=1440)
+
+# django-q2. The ORM broker keeps the embedded default free of any other
+# service; AUTOPOST_Q_BROKER=redis://host:6379/0 switches to Redis.
+AUTOPOST_Q_BROKER = env.str("AUTOPOST_Q_BROKER", "orm")
+if AUTOPOST_Q_BROKER != "orm" and not re.fullmatch(r"rediss?://\S+", AUTOPOST_Q_BROKER):
+    # The value may hold a password, so the message shows only its scheme.
+    raise ImproperlyConfigured(
+        f"AUTOPOST_Q_BROKER={AUTOPOST_Q_BROKER.split(':', 1)[0]}:... is invalid: expected orm "
+        "(the default) or a Redis URL such as redis://127.0.0.1:6379/0."
+    )
+Q_CLUSTER = {
+    "name": "autopost",
+    "workers": env.int("AUTOPOST_Q_WORKERS", 2, minimum=1, maximum=64),
+    # A task that runs longer than `timeout` seconds is killed. `retry` must be
+    # larger: a broker hands an unacknowledged task to another worker after
+    # `retry` seconds, so retry <= timeout could run a slow pass twice
+    # (django-q2 docs, configure.rst, "retry").
+    "timeout": 600,
+    "retry": 720,
+    # A cluster that was down for hours runs each missed schedule once, not
+    # once per missed interval (django-q2 docs, configure.rst, "catch_up").
+    "catch_up": False,
+    # One delivery per task: a failed planner or executor run is not re-queued,
+    # because the next scheduled run redoes its work. 0 would mean retry
+    # forever (django-q2 docs, configure.rst, "max_attempts").
+    "max_attempts": 1,
+    "ack_failures": True,
+    # Successful results kept for the admin. Failed tasks are always kept
+    # (django-q2 docs, configure.rst, "save_limit").
+    "save_limit": 500,
+    # Daily schedules keep their wall-clock time across DST in this zone.
+    "time_zone": AUTOPOST_PLAN_TIME_ZONE,
+}
+if AUTOPOST_Q_BROKER == "orm":
+    Q_CLUSTER["orm"] = "default"
+else:
+    try:
+        import redis  # noqa: F401
+    except ImportError:
+        raise ImproperlyConfigured(
+            "AUTOPOST_Q_BROKER is a Redis URL but the redis package is missing: install it with "
+            'pip install -e ".[redis]", or unset AUTOPOST_Q_BROKER to use the ORM broker.'
+        ) from None
+    Q_CLUSTER["redis"] = AUTOPOST_Q_BROKER

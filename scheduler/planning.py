@@ -5,10 +5,13 @@ from dataclasses import dataclass
 from datetime import time, timedelta
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
+from autopost import clock
 from autopost.models import Character, DailySchedule, ScheduledPost
 from autopost.providers import get_planner
 from autopost.timeutil import local_to_utc
+from scheduler.models import SpecialDay, special_day_for
 
 logger = logging.getLogger(__name__)
 
@@ -26,11 +29,16 @@ TEXT_FIELDS = (
 )
 
 
+# Tells plan_day to look up the day's schedule itself.
+LOOKUP = object()
+
+
 @dataclass
 class PlanSummary:
     schedules_created: int = 0
     posts_created: int = 0
     days_without_slots: int = 0
+    special_days_used: int = 0
 
 
 def normalise_hashtags(tags):
@@ -71,39 +79,60 @@ def create_missing_posts(schedule, character):
     return len(new_posts)
 
 
-def plan_day(*, character, day, planner, summary):
-    """Plan one day for one character, idempotently."""
-    with transaction.atomic():
+def plan_day(*, character, day, planner, summary, special_days=(), schedule=LOOKUP):
+    """Plan one day for one character, idempotently.
+
+    A day that already has a schedule keeps its plan: only slots without a
+    row get one, so edited or started posts are never overwritten. A special
+    day replaces the slot times (when it has its own) and steers the planner.
+    Pass `schedule` (the day's existing one, or None) to skip the lookup.
+    """
+    if schedule is LOOKUP:
         schedule = DailySchedule.objects.filter(character=character, schedule_date=day).first()
-        if schedule is None:
-            slot_times = character.slots_for(day)
-            if not slot_times:
-                summary.days_without_slots += 1
-                return
-            schedule = _create_schedule(character, day, planner.plan_day(character, day, slot_times))
-            if schedule is None:
-                return
-            summary.schedules_created += 1
-        summary.posts_created += create_missing_posts(schedule, character)
-
-
-def _create_schedule(character, day, plan):
-    try:
-        # A savepoint, so that losing a race with another planner leaves the
-        # outer transaction usable.
+    if schedule is not None:
         with transaction.atomic():
-            return DailySchedule.objects.create(
-                character=character,
-                schedule_date=day,
-                daily_theme=plan["daily_theme"],
-                mood=plan["mood"],
-                scheduled_posts=plan["posts"],
-                generated_by=plan["generated_by"],
-                generation_reasoning=plan["reasoning"],
+            summary.posts_created += create_missing_posts(schedule, character)
+        return
+
+    special = special_day_for(character, day, special_days)
+    slot_times = character.slots_for(day)
+    if special and special.slot_times:
+        slot_times = [time.fromisoformat(slot) for slot in special.slot_times]
+    if not slot_times:
+        summary.days_without_slots += 1
+        return
+
+    hints = special.planner_hints() if special else None
+    plan = planner.plan_day(character, day, slot_times, special_day=hints)
+    try:
+        # A savepoint, so that losing a race with another planner (the unique
+        # date and character) leaves an enclosing transaction usable.
+        with transaction.atomic():
+            schedule = _create_schedule(character, day, plan)
+            # A new schedule has no posts yet, so every slot gets one and the
+            # counters set at creation are already right.
+            ScheduledPost.objects.bulk_create(
+                [post_from_slot(schedule, character, slot) for slot in plan["posts"]]
             )
     except IntegrityError:
         logger.info("day %s of %s was planned concurrently; keeping that plan", day, character.slug)
-        return None
+        return
+    summary.schedules_created += 1
+    summary.special_days_used += bool(special)
+    summary.posts_created += len(plan["posts"])
+
+
+def _create_schedule(character, day, plan):
+    return DailySchedule.objects.create(
+        character=character,
+        schedule_date=day,
+        daily_theme=plan["daily_theme"],
+        mood=plan["mood"],
+        scheduled_posts=plan["posts"],
+        generated_by=plan["generated_by"],
+        generation_reasoning=plan["reasoning"],
+        posts_total=len(plan["posts"]),
+    )
 
 
 def plan_days(*, start, days, character=None, planner=None):
@@ -112,8 +141,41 @@ def plan_days(*, start, days, character=None, planner=None):
     characters = Character.objects.filter(active=True)
     if character:
         characters = characters.filter(slug=character)
+    last = start + timedelta(days=days - 1)
+    special_days = list(SpecialDay.objects.covering(start, last))
+
     summary = PlanSummary()
     for each in characters:
-        for offset in range(days):
-            plan_day(character=each, day=start + timedelta(days=offset), planner=planner, summary=summary)
+        # One transaction per character and a savepoint per day: a year of
+        # days commits once instead of 365 times. Existing days are read in
+        # one query; a day planned meanwhile by another run fails its insert
+        # on the unique constraint and is skipped.
+        with transaction.atomic():
+            existing = {
+                schedule.schedule_date: schedule
+                for schedule in DailySchedule.objects.filter(
+                    character=each, schedule_date__range=(start, last)
+                )
+            }
+            for offset in range(days):
+                day = start + timedelta(days=offset)
+                plan_day(
+                    character=each,
+                    day=day,
+                    planner=planner,
+                    summary=summary,
+                    special_days=special_days,
+                    schedule=existing.get(day),
+                )
     return summary
+
+
+# The daily planner covers today and tomorrow, so a failed run is repaired by
+# the next one before tomorrow's first slot.
+PLANNER_DAYS = 2
+
+
+def plan_upcoming(*, start=None, days=PLANNER_DAYS, character=None):
+    """Plan from `start` and return (start, summary); `start` defaults to today in the site's zone."""
+    start = start or timezone.localdate(clock.now())
+    return start, plan_days(start=start, days=days, character=character)

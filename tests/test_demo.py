@@ -16,9 +16,10 @@ from autopost.models import Character, DailySchedule, PostTransition, ScheduledP
 from autopost.providers.outbox import outbox_folder
 
 Status = ScheduledPost.Status
-# Thursday 24 December 2026, 15:00 in Paris: yesterday is past the 18 h
-# catch-up window, today's 08:00 and 12:30 are due, 19:00 and tomorrow are not.
-NOW = datetime(2026, 12, 24, 14, 0, tzinfo=UTC)
+# Thursday 10 December 2026, 15:00 in Paris, away from the Christmas special
+# days: yesterday is past the 18 h catch-up window, today's 08:00 and 12:30
+# are due, 19:00 and tomorrow are not.
+NOW = datetime(2026, 12, 10, 14, 0, tzinfo=UTC)
 
 
 def run_demo():
@@ -50,16 +51,16 @@ def test_demo_posts_missed_posted_and_waiting(demo_run):
     }
 
     assert by_status == {
-        ("2026-12-23", "08:00", Status.MISSED),
-        ("2026-12-23", "12:30", Status.MISSED),
-        ("2026-12-23", "19:00", Status.MISSED),
-        ("2026-12-24", "08:00", Status.POSTED),
-        ("2026-12-24", "12:30", Status.POSTED),
-        ("2026-12-24", "19:00", Status.SCHEDULED),
-        ("2026-12-25", "08:00", Status.SCHEDULED),
-        ("2026-12-25", "12:30", Status.SCHEDULED),
-        ("2026-12-25", "18:00", Status.SCHEDULED),
-        ("2026-12-25", "21:00", Status.SCHEDULED),
+        ("2026-12-09", "08:00", Status.MISSED),
+        ("2026-12-09", "12:30", Status.MISSED),
+        ("2026-12-09", "19:00", Status.MISSED),
+        ("2026-12-10", "08:00", Status.POSTED),
+        ("2026-12-10", "12:30", Status.POSTED),
+        ("2026-12-10", "19:00", Status.SCHEDULED),
+        ("2026-12-11", "08:00", Status.SCHEDULED),
+        ("2026-12-11", "12:30", Status.SCHEDULED),
+        ("2026-12-11", "18:00", Status.SCHEDULED),
+        ("2026-12-11", "21:00", Status.SCHEDULED),
     }
 
 
@@ -82,8 +83,8 @@ def test_demo_posted_posts_have_outbox_and_jpegs(demo_run, media_root):
 
 
 def test_demo_prints_table_and_password(demo_run):
-    assert "mila       2026-12-24 08:00 posted        /media/outbox/mila/" in demo_run
-    assert "mila       2026-12-23 19:00 missed" in demo_run
+    assert "mila       2026-12-10 08:00 posted        /media/outbox/mila/" in demo_run
+    assert "mila       2026-12-09 19:00 missed" in demo_run
     user = get_user_model().objects.get(username="demo")
     assert user.is_staff
     assert user.check_password(password_in(demo_run))

@@ -9,6 +9,7 @@ from django.utils import timezone
 from autopost import demo
 from autopost.executor import run_pass, worker_name
 from autopost.models import Character, ScheduledPost
+from scheduler.demo import load_special_days
 from scheduler.planning import plan_days
 
 DEMO_USERNAME = "demo"
@@ -23,6 +24,8 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         self.load_characters()
         today = timezone.localdate()
+        created = load_special_days(today.year)
+        self.stdout.write(f"Christmas {today.year} special days: {created} created.")
         summary = plan_days(start=today - timedelta(days=1), days=3)
         self.stdout.write(f"Planned yesterday, today and tomorrow: {summary.posts_created} new post(s).")
         result = run_pass(worker=f"demo:{worker_name()}")
