@@ -27,11 +27,11 @@ def database_url():
 
 
 @pytest.fixture
-def start_executor():
-    """Start `manage.py run_executor` processes on the test database; kill leftovers at the end."""
+def start_manage():
+    """Start `manage.py COMMAND` processes on the test database; kill leftovers at the end."""
     processes = []
 
-    def start(*args, **env):
+    def start(command, *args, **env):
         environment = {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "tests.reliability.settings",
@@ -40,7 +40,7 @@ def start_executor():
             **{key: str(value) for key, value in env.items()},
         }
         process = subprocess.Popen(
-            [sys.executable, "manage.py", "run_executor", *map(str, args)],
+            [sys.executable, "manage.py", command, *map(str, args)],
             cwd=REPO,
             env=environment,
             stdout=subprocess.PIPE,
@@ -55,6 +55,16 @@ def start_executor():
         if process.poll() is None:
             process.kill()
         process.communicate()
+
+
+@pytest.fixture
+def start_executor(start_manage):
+    """Start `manage.py run_executor` processes on the test database."""
+
+    def start(*args, **env):
+        return start_manage("run_executor", *args, **env)
+
+    return start
 
 
 @pytest.fixture
