@@ -23,7 +23,7 @@ def pass_seconds():
 
 
 def health_report(now):
-    """Return (healthy, report dict) from the heartbeat and the posts table: four queries."""
+    """Return (healthy, report dict) from the heartbeat and the posts table, in three queries."""
     one_pass = timedelta(seconds=pass_seconds())
     two_passes = 2 * one_pass
     last_finished = ExecutorHeartbeat.objects.aggregate(last=Max("pass_finished_at"))["last"]

@@ -51,7 +51,7 @@ def test_3_day_downtime_publishes_recent_and_misses_old(in_process_backends):
 
 
 @pytest.mark.django_db
-def test_48h_every_30_min_across_fall_back_published_once_never_early(in_process_backends):
+def test_fall_back_48h_96_posts_once_never_early(in_process_backends):
     mila = CharacterFactory(slug="mila")
     # Local midnight of 24 October to local midnight of 26 October 2026: the
     # clocks go back from 03:00 to 02:00 on the 25th.

@@ -1,4 +1,4 @@
-"""Instagram answers 500, times out and throttles for a while, then recovers."""
+"""Instagram returns 500s, times out and throttles for a while, then recovers."""
 
 from datetime import UTC, datetime, timedelta
 

@@ -1,4 +1,4 @@
-"""A publish slower than the claim's first expiry: the worker renews, nobody else takes the post."""
+"""A publish slower than the claim's first expiry: the worker renews and no other worker takes the post."""
 
 import time
 
@@ -12,7 +12,7 @@ Status = ScheduledPost.Status
 
 
 @pytest.mark.django_db(transaction=True)
-def test_3s_publish_with_1s_claim_not_taken_by_second_worker(start_executor):
+def test_slow_publish_3s_claim_1s_kept(start_executor):
     posts = make_due_posts(1, now=timezone.now(), status=Status.IMAGES_READY)
 
     slow = start_executor("--worker", "slow", RELIABILITY_CLAIM_SECONDS=1, RELIABILITY_PUBLISH_SECONDS=3)
