@@ -1,8 +1,10 @@
 """Normalising images to what Instagram accepts for feed and carousel photos.
 
-Limits from Meta's content publishing reference (image specifications):
-JPEG only, aspect ratio from 4:5 to 1.91:1, at most 1440 px wide, at most
-8 MB, sRGB colour space.
+Limits as publishing services document Instagram's feed images
+(ayrshare.com/docs/media-guidelines/instagram, docs.getlate.dev media
+guidelines): aspect ratio from 4:5 to 1.91:1, at most 1440 px wide, at most
+8 MB. Images are stored as JPEG in sRGB, the format those guidelines list
+first and the colour space browsers assume.
 """
 
 import io

@@ -25,11 +25,14 @@ from autopost.providers.graph import GraphClient, GraphError, NoAnswer
 
 logger = logging.getLogger(__name__)
 
-# Caption limits from Meta's IG media reference: 2,200 characters, 30 hashtags.
+# Caption and carousel limits as publishing services document them for the
+# Graph API (ayrshare.com/apis/post/social-networks/instagram): 2,200
+# characters, 30 hashtags, up to 10 items in a carousel.
+# NOTE: newer translations of that page give 5 hashtags; Instagram may be
+# lowering the limit. 30 is the limit this project was asked to enforce.
 MAX_CAPTION_CHARS = 2200
 MAX_HASHTAGS = 30
 HASHTAG = re.compile(r"#\w+")
-# Carousel size from Meta's content publishing guide: 2 to 10 items (v21.0).
 MIN_ITEMS, MAX_ITEMS = 2, 10
 
 # Error codes from Meta's Instagram Graph API error-code reference. Subcodes

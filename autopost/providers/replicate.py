@@ -1,8 +1,9 @@
 """Images from a Replicate model (AUTOPOST_IMAGE_GENERATOR=replicate).
 
 API: https://replicate.com/docs/topics/predictions. A prediction is created on
-the model's predictions endpoint; `Prefer: wait` holds the request open (up
-to 60 s) and the prediction is then polled at its `urls.get` until it is
+the model's predictions endpoint; `Prefer: wait` asks the service to hold the
+request open until the prediction ends or its own limit passes, and the
+prediction is then polled at its `urls.get` until it is
 `succeeded`, `failed` or `canceled`. Outputs are deleted by Replicate after an
 hour, so each one is downloaded at once into our storage.
 """
