@@ -100,7 +100,7 @@ def post_held(post, *, reason, until):
     )
 
 
-def character_event(kind, character, summary, *, error="", post=None, dedupe=""):
+def character_event(kind, character, summary, *, error="", post=None, dedupe="", expires=""):
     send(
         Event(
             kind=kind,
@@ -112,6 +112,7 @@ def character_event(kind, character, summary, *, error="", post=None, dedupe="")
                 "step": "posting" if post else "",
                 "error": error,
                 "dedupe_key": f"{character.slug}:{dedupe}",
+                "expires": expires,
             },
         )
     )

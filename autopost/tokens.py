@@ -102,6 +102,7 @@ def _refresh_failed(character, error, now):
         f"the Instagram access token could not be refreshed; it expires on {expiry}",
         error=str(error),
         dedupe=f"refresh_failed:{now:%Y-%m-%d}",
+        expires=expiry,
     )
 
 

@@ -22,17 +22,28 @@ def failed_post(db):
     )
 
 
+def test_embed_in_english_when_site_is(failed_post, fake_discord, settings):
+    settings.LANGUAGE_CODE = "en"
+
+    notifications.post_failed(failed_post)
+
+    embed = fake_discord.messages[0]["embeds"][0]
+    assert embed["title"] == "Post failed for good"
+    assert [field["name"] for field in embed["fields"]][:2] == ["Character", "Slot"]
+
+
 def test_post_failed_sends_one_embed(failed_post, fake_discord):
     notifications.post_failed(failed_post)
 
     embed = fake_discord.messages[0]["embeds"][0]
     fields = {field["name"]: field["value"] for field in embed["fields"]}
     assert len(fake_discord.messages) == 1
-    assert embed["title"] == "Post failed"
-    assert fields["Character"] == failed_post.character_id
-    assert fields["Slot"] == "2026-12-24 10:00"
-    assert fields["Step"] == "posting"
-    assert "image size is too large" in fields["Error"]
+    assert embed["title"] == "Publication en échec définitif"
+    assert embed["description"].startswith(f"{failed_post.character_id} : la publication de 2026-12-24 10:00")
+    assert fields["Personnage"] == failed_post.character_id
+    assert fields["Créneau"] == "2026-12-24 10:00"
+    assert fields["Étape"] == "posting"
+    assert "image size is too large" in fields["Erreur"]
     assert fields["Admin"] == (
         f"https://autopost.example.test/admin/autopost/scheduledpost/{failed_post.pk}/change/"
     )
@@ -113,7 +124,7 @@ def test_missed_posts_are_one_message(db, fake_discord):
     notifications.posts_missed(posts)
 
     assert len(fake_discord.messages) == 1
-    assert "2 post(s) missed" in fake_discord.messages[0]["embeds"][0]["description"]
+    assert "2 publications manquées" in fake_discord.messages[0]["embeds"][0]["description"]
 
 
 def test_without_webhook_events_go_to_log(failed_post, settings, caplog):

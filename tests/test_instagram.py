@@ -351,7 +351,9 @@ def test_quota_used_up_holds_post(post, fake_instagram, fake_discord):
     assert post.next_attempt_at >= before + timedelta(hours=23, minutes=59)
     assert "quota" in post.note
     assert fake_instagram.requests_to("POST", r"/media") == []
-    assert [m["embeds"][0]["title"] for m in fake_discord.messages] == ["Post held"]
+    assert [m["embeds"][0]["title"] for m in fake_discord.messages] == [
+        "Publication retenue par le quota de publication"
+    ]
 
 
 def test_held_post_is_not_picked_before_window_end(post, fake_instagram):
@@ -413,7 +415,10 @@ def test_invalid_token_fails_and_flags_character(post, fake_instagram, fake_disc
     assert post.next_attempt_at is None
     assert "code 190" in post.error_message
     assert character.needs_new_token is True
-    assert [m["embeds"][0]["title"] for m in fake_discord.messages] == ["Token expired", "Post failed"]
+    assert [m["embeds"][0]["title"] for m in fake_discord.messages] == [
+        "Jeton d'accès expiré",
+        "Publication en échec définitif",
+    ]
 
 
 def test_flagged_token_character_is_not_published(post, fake_instagram):
@@ -439,7 +444,10 @@ def test_blocked_account_pauses_character(post, fake_instagram, fake_discord, co
     assert post.next_attempt_at is None
     assert character.publishing_paused is True
     assert words in character.paused_reason
-    assert [m["embeds"][0]["title"] for m in fake_discord.messages] == ["Character paused", "Post failed"]
+    assert [m["embeds"][0]["title"] for m in fake_discord.messages] == [
+        "Publication en pause",
+        "Publication en échec définitif",
+    ]
 
 
 @pytest.mark.parametrize("code", [4, 17, 32, 613])
@@ -568,7 +576,7 @@ def test_each_final_failure_notified_once(post, fake_instagram, fake_discord):
 
     post.refresh_from_db()
     assert post.status == Status.FAILED
-    assert [m["embeds"][0]["title"] for m in fake_discord.messages] == ["Post failed", "Post failed"]
+    assert [m["embeds"][0]["title"] for m in fake_discord.messages] == ["Publication en échec définitif"] * 2
 
 
 def test_single_image_fails_before_any_call(post, fake_instagram):

@@ -61,6 +61,7 @@ def test_three_posts_planned_generated_and_published(
     assert len(fake_replicate.created()) == 10
     assert len(fake_discord.messages) == 1
     embed = fake_discord.messages[0]["embeds"][0]
-    assert embed["title"] == "Post failed"
+    assert embed["title"] == "Publication en échec définitif"
     assert str(failed.pk) in embed["fields"][-1]["value"]
-    assert "Prediction interrupted" in embed["description"]
+    fields = {field["name"]: field["value"] for field in embed["fields"]}
+    assert "Prediction interrupted" in fields["Erreur"]

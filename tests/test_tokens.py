@@ -55,7 +55,7 @@ def test_expired_token_is_flagged_and_notified(db, fake_instagram, fake_discord,
     assert summary.expired == ["mila"]
     assert expired.needs_new_token is True
     assert fake_instagram.requests == []
-    assert [m["embeds"][0]["title"] for m in fake_discord.messages] == ["Token expired"]
+    assert [m["embeds"][0]["title"] for m in fake_discord.messages] == ["Jeton d'accès expiré"]
 
 
 def test_refresh_failure_is_notified(db, fake_instagram, fake_discord, frozen):
@@ -68,8 +68,8 @@ def test_refresh_failure_is_notified(db, fake_instagram, fake_discord, frozen):
     assert summary.failed == ["mila"]
     assert mila.access_token == f"{TOKEN}-mila"
     assert mila.needs_new_token is False
-    assert [m["embeds"][0]["title"] for m in fake_discord.messages] == ["Token refresh failed"]
-    assert "expires on 2026-12-06 06:00 UTC" in fake_discord.messages[0]["embeds"][0]["description"]
+    assert [m["embeds"][0]["title"] for m in fake_discord.messages] == ["Jeton d'accès non renouvelé"]
+    assert "il expire le 2026-12-06 06:00 UTC" in fake_discord.messages[0]["embeds"][0]["description"]
 
 
 def test_rejected_token_needs_a_new_one(db, fake_instagram, fake_discord, frozen):
@@ -80,7 +80,7 @@ def test_rejected_token_needs_a_new_one(db, fake_instagram, fake_discord, frozen
 
     mila.refresh_from_db()
     assert mila.needs_new_token is True
-    assert [m["embeds"][0]["title"] for m in fake_discord.messages] == ["Token expired"]
+    assert [m["embeds"][0]["title"] for m in fake_discord.messages] == ["Jeton d'accès expiré"]
 
 
 def test_token_never_logged(db, fake_instagram, frozen, caplog):

@@ -12,6 +12,9 @@ import requests
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from autopost.models import SentNotification
 from autopost.providers import http
@@ -36,24 +39,70 @@ def admin_link(post_id):
     return f"{settings.AUTOPOST_SITE_URL}{path}"
 
 
+# The people reading the channel work in the site's language (French by
+# default); the English summary of the event stays in the logs.
+TITLES = {
+    "post_failed": _("Post failed for good"),
+    "posts_missed": _("Posts missed"),
+    "post_held": _("Post held for the publishing quota"),
+    "token_refresh_failed": _("Access token not refreshed"),
+    "token_expired": _("Access token expired"),
+    "character_paused": _("Publishing paused"),
+}
+LEADS = {
+    "post_failed": _("%(character)s: the post of %(slot)s failed for good at the %(step)s step."),
+    "post_held": _("%(character)s: the post of %(slot)s waits until the publishing quota frees up."),
+    "token_refresh_failed": _(
+        "%(character)s: the Instagram access token could not be refreshed; it expires on %(expires)s."
+    ),
+    "token_expired": _("%(character)s: the Instagram access token is invalid or expired; enter a new one."),
+    "character_paused": _("%(character)s: publishing is paused until a person resumes it in the admin."),
+}
+
+
+def describe(event):
+    """Return the embed's description, in the active language."""
+    details = event.details
+    if event.kind == "posts_missed":
+        count = len(event.post_ids)
+        return ngettext("%(count)s post missed: %(slots)s", "%(count)s posts missed: %(slots)s", count) % {
+            "count": count,
+            "slots": details.get("slot", ""),
+        }
+    if event.kind in LEADS:
+        return str(LEADS[event.kind]) % {
+            "character": details.get("character", ""),
+            "slot": details.get("slot", ""),
+            "step": details.get("step", ""),
+            "expires": details.get("expires", ""),
+        }
+    return event.summary
+
+
 def build_embed(event):
+    with translation.override(settings.LANGUAGE_CODE):
+        return _build_embed(event)
+
+
+def _build_embed(event):
     details = event.details
     fields = [
-        {"name": name, "value": str(details[key])[:FIELD_LIMIT], "inline": inline}
+        {"name": str(name), "value": str(details[key])[:FIELD_LIMIT], "inline": inline}
         for name, key, inline in (
-            ("Character", "character", True),
-            ("Slot", "slot", True),
-            ("Step", "step", True),
-            ("Error", "error", False),
+            (_("Character"), "character", True),
+            (_("Slot"), "slot", True),
+            (_("Step"), "step", True),
+            (_("Error"), "error", False),
         )
         if details.get(key) not in (None, "")
     ]
     if event.post_ids:
         links = "\n".join(admin_link(post_id) for post_id in event.post_ids[:10])
-        fields.append({"name": "Admin", "value": links[:FIELD_LIMIT], "inline": False})
+        fields.append({"name": str(_("Admin")), "value": links[:FIELD_LIMIT], "inline": False})
+    title = TITLES.get(event.kind) or event.kind.replace("_", " ").capitalize()
     return {
-        "title": event.kind.replace("_", " ").capitalize()[:TITLE_LIMIT],
-        "description": event.summary[:DESCRIPTION_LIMIT],
+        "title": str(title)[:TITLE_LIMIT],
+        "description": describe(event)[:DESCRIPTION_LIMIT],
         "color": COLOURS.get(event.kind, DEFAULT_COLOUR),
         "fields": fields,
     }
