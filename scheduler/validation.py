@@ -8,6 +8,7 @@ import re
 from datetime import date
 
 from autopost.models import SLOT_PATTERN, DailySchedule, ScheduledPost
+from scheduler.planning import TEXT_FIELDS
 
 # Instagram's caption limits: 2,200 characters and 30 hashtags
 # (https://ayrshare.com/apis/post/social-networks/instagram, "Maximum 2,200
@@ -29,16 +30,9 @@ DAY_KEYS = {
     "posts",
     "scheduled_posts",
 }
-TEXT_KEYS = (
-    "reel_type",
-    "reel_theme",
-    "location_key",
-    "location_name",
-    "mood",
-    "outfit",
-    "action",
-    "prompt_hints",
-)
+# The caption has checks of its own (length, then hashtags); the other text keys
+# only need to be strings.
+TEXT_KEYS = tuple(name for name in TEXT_FIELDS if name != "caption")
 POST_TYPES = ScheduledPost.PostType.values
 CONTENT_TYPES = ScheduledPost.ContentType.values
 
