@@ -13,6 +13,9 @@ from calendar_app.selectors import monday_of
 
 WEEK_PATTERN = re.compile(r"^(\d{4})-W(\d{1,2})$")
 MAX_RANGE_DAYS = 62
+# Dates near year 1 or 9999 overflow once the range is widened by a day or
+# converted to UTC; no post is planned that far, so such values are refused.
+FIRST_YEAR, LAST_YEAR = 2000, 2100
 
 
 class BadParameter(Exception):
@@ -31,14 +34,15 @@ def iso_week(day):
 def parse_week(value):
     """Return the Monday of an ISO week written as 2026-W52, or raise BadParameter."""
     match = WEEK_PATTERN.match(value.strip())
-    if match:
+    if match and FIRST_YEAR <= int(match[1]) <= LAST_YEAR:
         try:
             return date.fromisocalendar(int(match[1]), int(match[2]), 1)
         except ValueError:
             pass
     raise BadParameter(
         "week",
-        _("The week “%(value)s” does not exist; use the form 2026-W52.") % {"value": value[:40]},
+        _("The week “%(value)s” does not exist; use the form 2026-W52, from %(first)s to %(last)s.")
+        % {"value": value[:40], "first": FIRST_YEAR, "last": LAST_YEAR},
     )
 
 
@@ -47,13 +51,20 @@ def parse_date(query, name, default):
     if not value:
         return default
     try:
-        return date.fromisoformat(value)
+        parsed = date.fromisoformat(value)
     except ValueError:
         raise BadParameter(
             name,
             _("%(name)s=%(value)s is not a date; use YYYY-MM-DD, such as 2026-12-21.")
             % {"name": name, "value": value[:40]},
         ) from None
+    if not FIRST_YEAR <= parsed.year <= LAST_YEAR:
+        raise BadParameter(
+            name,
+            _("%(name)s=%(value)s is out of range; use a date from %(first)s to %(last)s.")
+            % {"name": name, "value": value[:40], "first": FIRST_YEAR, "last": LAST_YEAR},
+        )
+    return parsed
 
 
 def parse_range(query, *, today):

@@ -143,6 +143,9 @@ def test_character_filter(staff_client, mila, elena):
         ({"start": "2026-01-01", "end": "2026-03-04"}, "end"),
         ({"character": "nobody"}, "character"),
         ({"character": "\x00"}, "character"),
+        ({"start": "0001-01-01"}, "start"),
+        ({"start": "9999-12-31"}, "start"),
+        ({"start": "2026-12-21", "end": "9999-12-31"}, "end"),
     ],
 )
 def test_bad_input_answers_400_naming_parameter(staff_client, mila, query, parameter):

@@ -3,7 +3,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from autopost.models import ExecutorHeartbeat, PostTransition, ScheduledPost
-from calendar_app.status_styles import STATUS_STYLES
+from autopost.status_styles import STATUS_STYLES
 from tests.calendar_page.helpers import NOW, WEEK, day_of_post, make_posts, paris
 from tests.factories import CharacterFactory, ScheduledPostFactory
 
@@ -112,6 +112,8 @@ def test_tabs_list_active_characters(staff_client, frozen, mila, elena):
         "week=2025-W53",
         "week=9999999-W01",
         "week=2026-W00",
+        "week=9999-W52",
+        "week=0001-W01",
         "character=nobody",
         "character=%00",
         "week=%E2%80%AE&character=" + "x" * 500,
@@ -125,7 +127,7 @@ def test_bad_query_falls_back_with_notice(staff_client, frozen, mila, query):
     assert 'class="notice"' in response.content.decode()
 
 
-@pytest.mark.parametrize("query", ["week=garbage", "character=nobody"])
+@pytest.mark.parametrize("query", ["week=garbage", "week=9999-W52", "character=nobody"])
 @pytest.mark.parametrize("url", ["/calendar/partials/week/", "/calendar/partials/today/"])
 def test_bad_query_partials_answer_200(staff_client, frozen, mila, url, query):
     response = staff_client.get(f"{url}?{query}", **HTMX)
@@ -246,7 +248,12 @@ def test_partials_poll_with_configured_interval(staff_client, frozen, mila, sett
 
     html = staff_client.get("/calendar/").content.decode()
 
-    assert html.count('hx-trigger="every 7s [!document.hidden], visibilitychange from:document') == 2
+    assert (
+        html.count(
+            'hx-trigger="every 7s [!document.hidden], visibilitychange[!document.hidden] from:document'
+        )
+        == 2
+    )
 
 
 def test_page_uses_vendored_htmx(staff_client, frozen, mila):
