@@ -229,14 +229,24 @@ def reschedule(post, *, actor, day, slot, now=None, dry_run=False, taken=None):
     return ActionResult(post, True, message)
 
 
+# A reschedule further ahead than this is refused: no plan looks that far.
+MAX_RESCHEDULE_DAYS = 365
+
+
 def _reschedule_rejection(post, *, day, slot, now, taken):
     """Return why a post cannot move to (day, slot), or "" when it can."""
     if post.status not in RESCHEDULABLE:
         return _("a post that is %(status)s cannot be rescheduled") % {"status": post.get_status_display()}
 
     zone = post.character.zone
+    when = {"time": f"{slot:%H:%M}", "date": day.isoformat(), "zone": post.character.timezone}
+    # Checked before any time-zone arithmetic, which overflows near year 1 and 9999.
+    if day > now.date() + timedelta(days=MAX_RESCHEDULE_DAYS):
+        return _("%(date)s is more than a year ahead; choose a date within the next 365 days") % when
+    if day < now.date() - timedelta(days=1):
+        return _("%(date)s is in the past; choose a later date") % when
+
     due_at, _note = local_to_utc(day, slot, zone)
-    when = {"time": f"{slot:%H:%M}", "date": f"{day:%Y-%m-%d}", "zone": post.character.timezone}
     if due_at.astimezone(zone).time() != slot:
         return (
             _("%(time)s does not exist on %(date)s in %(zone)s (clocks go forward); choose another time")

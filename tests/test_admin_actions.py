@@ -218,6 +218,25 @@ def test_reschedule_past_time_skipped(admin_client, mila):
     assert any("is in the past in Europe/Paris" in n for n in messages_of(response))
 
 
+@pytest.mark.parametrize(
+    ("day", "reason"),
+    [
+        ("0001-01-01", "0001-01-01 is in the past; choose a later date"),
+        ("9999-12-31", "9999-12-31 is more than a year ahead"),
+    ],
+)
+def test_reschedule_extreme_dates_skipped(admin_client, mila, day, reason):
+    post = make(mila, 9, Status.SCHEDULED)
+    admin_client.cookies["django_language"] = "en"
+
+    response = confirm_action(admin_client, "reschedule_posts", [post], day=day, slot="00:00")
+
+    post.refresh_from_db()
+    assert response.status_code == 302
+    assert post.scheduled_time == time(10, 0)
+    assert any(reason in n for n in messages_of(response)), messages_of(response)
+
+
 @time_machine.travel(datetime(2026, 3, 20, 8, 0, tzinfo=UTC), tick=False)
 def test_reschedule_into_spring_gap_is_skipped(admin_client, mila):
     post = ScheduledPostFactory(character=mila, at=datetime(2026, 3, 21, 9, 0, tzinfo=UTC))
