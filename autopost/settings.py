@@ -114,7 +114,9 @@ MEDIA_ROOT = Path(env.str("AUTOPOST_MEDIA_ROOT", str(BASE_DIR / "media")))
 LOGIN_URL = "admin:login"
 
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = not DEBUG and env.bool("AUTOPOST_SECURE_COOKIES", True)
+# Read even with DEBUG on, so a bad value fails on a development machine too.
+_secure_cookies = env.bool("AUTOPOST_SECURE_COOKIES", True)
+SESSION_COOKIE_SECURE = not DEBUG and _secure_cookies
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 
 LOGGING = {
