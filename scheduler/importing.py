@@ -110,6 +110,23 @@ def collect_days(entries, *, source, only_character=None):
     return days, skipped
 
 
+def conflict(planned, incoming):
+    """Describe how an already planned day differs from the file's, and what to do."""
+    planned_times = [slot.get("time") for slot in planned]
+    incoming_times = [slot.get("time") for slot in incoming]
+    if planned_times == incoming_times:
+        difference = (
+            f"this day is already planned at the same times ({', '.join(planned_times)}) with other content"
+        )
+    else:
+        difference = (
+            f"this day is already planned with slots {', '.join(planned_times) or 'none'}, "
+            f"the file has {', '.join(incoming_times)}"
+        )
+    fix = "delete the day in the admin (Publishing > Daily schedules) or remove it from the file"
+    return f"{difference}; {fix}."
+
+
 def split_existing(days):
     """Return (new days, days already imported with the same slots) or raise PlanError on a conflict."""
     existing = {
@@ -127,10 +144,7 @@ def split_existing(days):
         elif planned == each.slots:
             same.append(each.label)
         else:
-            errors.append(
-                f"{each.label}: this day is already planned with other slots; delete it in the admin "
-                "(Planning > Daily schedules) or remove it from the file."
-            )
+            errors.append(f"{each.label}: {conflict(planned, each.slots)}")
     if errors:
         raise PlanError(errors)
     return new, same
