@@ -13,6 +13,8 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from autopost import clock, notifications
 from autopost.claims import kept_alive
@@ -110,9 +112,12 @@ def claim_next(*, worker, now, character=None):
 
     with transaction.atomic():
         for post in candidates[:CLAIM_BATCH]:
-            message = "claimed"
+            message = _("claimed")
             if post.status in ScheduledPost.CLAIMED_STATUSES:
-                message = f"claim of {post.claimed_by} expired at {post.claim_expires_at:%Y-%m-%d %H:%M:%S}Z"
+                message = _("claim of %(worker)s expired at %(at)s UTC") % {
+                    "worker": post.claimed_by,
+                    "at": f"{post.claim_expires_at:%Y-%m-%d %H:%M:%S}",
+                }
             try:
                 # The claim's expiry counts from this moment, not from the pass's
                 # start, so a claim taken late in a long pass is not born expired.
@@ -139,6 +144,7 @@ def mark_missed(*, worker, now, character=None):
     if character:
         late = late.filter(character_id=character)
 
+    reason = _("Slot passed more than %(hours)s h ago before it was published.") % {"hours": hours}
     missed = []
     for post in late:
         try:
@@ -147,7 +153,8 @@ def mark_missed(*, worker, now, character=None):
                 Status.MISSED,
                 actor=worker,
                 now=now,
-                message=f"slot passed more than {hours} h ago before it was published",
+                message=reason,
+                error_message=reason,
             )
         except ClaimLost:
             continue
@@ -180,7 +187,7 @@ def fail(post, *, worker, step, error, now):
         actor=worker,
         now=now,
         expected_claim=worker,
-        message=f"{step}: {message}",
+        message=f"{Step(step).label}: {message}",
         error_message=message,
         error_step=step,
         retry_count=attempts,
@@ -201,7 +208,7 @@ def generate(post, *, worker, now):
         actor=worker,
         now=timezone.now(),
         expected_claim=worker,
-        message=f"{len(urls)} image(s)",
+        message=ngettext("%(count)s image", "%(count)s images", len(urls)) % {"count": len(urls)},
         image_urls=urls,
         generation_completed_at=timezone.now(),
         error_message="",
@@ -216,11 +223,11 @@ def publish(post, *, worker, now):
     publisher = get_publisher()
     result = publisher.reconcile(post, claim=claim)
     if result is not None:
-        outcome, message = "reconciled", "found already published; not published again"
+        outcome, message = "reconciled", _("found already published; not published again")
     else:
         claim.save(posting_started_at=timezone.now())
         result = publisher.publish(post, claim=claim)
-        outcome, message = "posted", f"published as {result.media_id}"
+        outcome, message = "posted", _("published as %(media_id)s") % {"media_id": result.media_id}
     transition(
         post,
         Status.POSTED,

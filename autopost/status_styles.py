@@ -28,7 +28,7 @@ STATUS_STYLES = {
     Status.POSTING: StatusStyle("violet", "#ede9fe", "#5b21b6", "↑", pulse=True),
     Status.POSTED: StatusStyle("emerald", "#d1fae5", "#065f46", "✓"),
     Status.FAILED: StatusStyle("rose", "#ffe4e6", "#9f1239", "✕"),
-    Status.MISSED: StatusStyle("grey", "#f3f4f6", "#374151", "⌛"),
+    Status.MISSED: StatusStyle("grey", "#f3f4f6", "#374151", "◌"),
     Status.CANCELLED: StatusStyle("grey", "#f3f4f6", "#374151", "⊘"),
 }
 

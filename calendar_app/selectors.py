@@ -17,7 +17,7 @@ from django.db.models import Prefetch
 from django.urls import reverse
 
 from autopost.models import Character, ExecutorHeartbeat, PostTransition, ScheduledPost
-from calendar_app.status_styles import STATUS_STYLES, style_for
+from autopost.status_styles import STATUS_STYLES, style_for
 
 Status = ScheduledPost.Status
 PENDING_STATUSES = (Status.SCHEDULED, Status.GENERATING, Status.IMAGES_READY, Status.POSTING)

@@ -1,5 +1,6 @@
 import pytest
 from django.db import connection
+from django.utils import translation
 
 from autopost.providers import BACKENDS
 from tests import providers
@@ -110,3 +111,16 @@ def media_root(settings, tmp_path):
     """Give the test its own media folder, so parallel workers never share files."""
     settings.MEDIA_ROOT = str(tmp_path / "media")
     return tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def site_language(settings):
+    """Start every test in the site's language.
+
+    A request with another language (a cookie or Accept-Language) leaves that
+    language active in the thread, and messages written later, such as the
+    executor's history rows, would follow it.
+    """
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()

@@ -49,7 +49,8 @@ def test_one_line_per_transition_and_summary(due_posts, backends, clock):
     lines = run_executor()
 
     assert lines == [
-        "mila       2026-12-23 16:00  scheduled    -> missed       missed",
+        "mila       2026-12-23 16:00  scheduled    -> missed       missed"
+        "  (Créneau passé depuis plus de 18 h sans publication.)",
         "mila       2026-12-24 11:00  scheduled    -> generating   claimed",
         "mila       2026-12-24 11:00  generating   -> images_ready generated",
         "mila       2026-12-24 11:00  images_ready -> posting      claimed",

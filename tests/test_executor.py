@@ -489,4 +489,4 @@ def test_crashed_publish_is_reconciled_not_repeated(mila, clock, media_root):
     assert post.posting_started_at is None
     assert record.stat().st_mtime_ns == written
     last = PostTransition.objects.filter(post=post).last()
-    assert last.message == "found already published; not published again"
+    assert last.message == "déjà publiée ; pas publiée une seconde fois"

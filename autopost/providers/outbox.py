@@ -67,4 +67,7 @@ class OutboxPublisher(Publisher):
 
     def _result(self, post):
         relative = outbox_folder(post).relative_to(settings.MEDIA_ROOT).as_posix()
-        return PublishResult(media_id=f"outbox-{post.pk}", permalink=f"{settings.MEDIA_URL}{relative}/")
+        # The link opens post.json: a folder URL answers 404 from the static file server.
+        return PublishResult(
+            media_id=f"outbox-{post.pk}", permalink=f"{settings.MEDIA_URL}{relative}/post.json"
+        )

@@ -1,6 +1,5 @@
 """Status badges shared by the admin and the calendar, and the admin index's dashboard."""
 
-from dataclasses import dataclass
 from datetime import timedelta
 
 from django import template
@@ -10,33 +9,14 @@ from django.utils import timezone
 
 from autopost.models import ScheduledPost
 from autopost.selectors import attention_counts, recent_heartbeats
+from autopost.status_styles import STATUS_STYLES
 
 register = template.Library()
 
 Status = ScheduledPost.Status
 
 
-@dataclass(frozen=True)
-class BadgeStyle:
-    colour: str  # Tailwind colour family, for pages that use Tailwind classes
-    background: str  # hex of the Tailwind 100 shade
-    foreground: str  # hex of the Tailwind 800 shade
-    icon: str
-
-
-# One colour and icon per status; the admin and the calendar both read this map.
-# Hex values are the 100 and 800 shades of Tailwind CSS v3's default palette
-# (https://v3.tailwindcss.com/docs/colors).
-STATUS_STYLES = {
-    Status.SCHEDULED: BadgeStyle("slate", "#f1f5f9", "#1e293b", "◷"),
-    Status.GENERATING: BadgeStyle("amber", "#fef3c7", "#92400e", "⟳"),
-    Status.IMAGES_READY: BadgeStyle("blue", "#dbeafe", "#1e40af", "▣"),
-    Status.POSTING: BadgeStyle("violet", "#ede9fe", "#5b21b6", "↑"),
-    Status.POSTED: BadgeStyle("emerald", "#d1fae5", "#065f46", "✓"),
-    Status.FAILED: BadgeStyle("rose", "#ffe4e6", "#9f1239", "✕"),
-    Status.MISSED: BadgeStyle("gray", "#f3f4f6", "#1f2937", "◌"),
-    Status.CANCELLED: BadgeStyle("gray", "#f3f4f6", "#1f2937", "⊘"),
-}
+# One colour and icon per status, shared with the calendar: autopost/status_styles.py.
 
 
 def badge_context(status):
