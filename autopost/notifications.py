@@ -57,7 +57,7 @@ def post_failed(post):
                 "error": post.error_message[:1000],
                 "attempt": post.retry_count,
                 # retry_count starts again at 0 when a person retries the post;
-                # the failure's own write time tells two final failures apart.
+                # the failure's own write time distinguishes two final failures.
                 "dedupe_key": f"{post.pk}:{post.updated_at:%Y%m%dT%H%M%S.%f}",
             },
         )

@@ -253,8 +253,8 @@ class InstagramPublisher(Publisher):
         account = post.character.instagram_account_id
         deadline = time.monotonic() + settings.AUTOPOST_INSTAGRAM_POLL_TIMEOUT
         while True:
-            # Written before the request: if the response is lost, the next
-            # attempt knows to reconcile, and does not publish blindly.
+            # Written before the request, so that when the response is lost the
+            # next attempt reconciles instead of publishing blindly.
             claim.save(publish_outcome_unknown=True)
             try:
                 body = client.post(f"{account}/media_publish", creation_id=post.ig_container_id)

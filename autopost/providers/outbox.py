@@ -67,7 +67,7 @@ class OutboxPublisher(Publisher):
 
     def _result(self, post):
         relative = outbox_folder(post).relative_to(settings.MEDIA_ROOT).as_posix()
-        # The link opens post.json: a folder URL answers 404 from the static file server.
+        # The link opens post.json because the static file server returns 404 for a folder URL.
         return PublishResult(
             media_id=f"outbox-{post.pk}", permalink=f"{settings.MEDIA_URL}{relative}/post.json"
         )
