@@ -15,11 +15,7 @@ earlier run with the same sizes (they are then reused).
 import sys
 from pathlib import Path
 
-# Run as a script, this file's folder comes first on sys.path, and this file
-# would then stand in for the standard library's calendar module.
-HERE = Path(__file__).resolve().parent
-sys.path[:] = [entry for entry in sys.path if Path(entry or ".").resolve() != HERE]
-sys.path.insert(0, str(HERE.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import argparse  # noqa: E402
 import os  # noqa: E402
