@@ -42,10 +42,6 @@ class PassResult:
     counts: Counter = field(default_factory=Counter)
     steps: int = 0
 
-    @property
-    def found_work(self):
-        return self.steps > 0 or self.counts["missed"] > 0
-
 
 class Claim:
     """A worker's hold on one post. Every write through it checks the hold is still ours."""

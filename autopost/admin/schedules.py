@@ -74,17 +74,8 @@ class DailyScheduleAdmin(admin.ModelAdmin):
         "created_at",
         "updated_at",
     ]
-    readonly_fields = [
-        "character",
-        "schedule_date",
-        "status",
-        "progress",
-        "generated_by",
-        "generation_reasoning",
-        "plan",
-        "created_at",
-        "updated_at",
-    ]
+    # Only the theme and the mood are edited here; everything else follows the posts.
+    readonly_fields = [name for name in fields if name not in ("daily_theme", "mood")]
 
     def lookup_allowed(self, lookup, value, request=None):
         # Django's check rejects the lookup that its own RelatedFieldListFilter
