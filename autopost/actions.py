@@ -1,4 +1,4 @@
-"""What a person can do to a post (admin actions, calendar buttons): one function each.
+"""Actions a person takes on posts from the admin or the calendar, one function each.
 
 Each returns an ActionResult saying whether it applied and, when it did not, why,
 so callers can list skipped posts with the reason instead of changing them silently.

@@ -1,7 +1,7 @@
 """Query-string parsing for the calendar page and the API.
 
 The page falls back to a sensible view with a notice on a bad value; the API
-answers 400 naming the parameter. Neither lets a bad query string become a 500.
+returns 400 naming the parameter. Neither lets a bad query string become a 500.
 """
 
 import re

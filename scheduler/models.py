@@ -144,7 +144,7 @@ def special_day_for(character, day, special_days):
 
 
 class ImportedDay(models.Model):
-    """Where an imported day plan came from, with the day-level keys Autopost has no column for."""
+    """The origin of an imported day plan, with the day-level keys Autopost has no column for."""
 
     schedule = models.OneToOneField(
         DailySchedule,
